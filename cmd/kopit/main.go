@@ -1,0 +1,12 @@
+// Command kopit is the IT cooperation platform of a cooperative of public bodies.
+package main
+
+import (
+	"os"
+
+	"kopit/internal/cli"
+)
+
+func main() {
+	os.Exit(cli.Main(os.Args[1:], os.Stdout, os.Stderr))
+}
