@@ -3,6 +3,7 @@ package main
 
 import (
 	"os"
+	_ "time/tzdata" // Europe/Berlin without relying on the host's zoneinfo
 
 	"kopit/internal/cli"
 )

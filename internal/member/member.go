@@ -1,0 +1,164 @@
+// Package member is the member register: organisations (the office, members,
+// suppliers) with member numbers and shares, their users and roles, sign-in
+// pages and the user's own profile.
+package member
+
+import (
+	"net/mail"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"kopit/internal/platform/auth"
+	"kopit/internal/platform/errs"
+)
+
+// Organisation is the office, a member or a supplier.
+type Organisation struct {
+	ID           string
+	Kind         auth.OrgKind
+	Name         string
+	ShortName    string
+	MemberNumber int64 // 0 for the office and suppliers
+	Street       string
+	Postcode     string
+	City         string
+	JoinedOn     time.Time // zero for non-members
+	Shares       int64     // Geschäftsanteile
+	CreatedAt    time.Time
+	UpdatedAt    time.Time
+}
+
+// OrgInput is what a form or the CLI submits for an organisation.
+type OrgInput struct {
+	Kind, Name, ShortName, MemberNumber, Street, Postcode, City, JoinedOn, Shares string
+}
+
+// maxMemberNumber bounds member numbers (the running number of the
+// Mitgliederliste, § 30 GenG).
+const maxMemberNumber = 999999
+
+// Validate checks the input and returns the organisation it describes.
+func (in OrgInput) Validate() (Organisation, error) {
+	v := errs.Validation{}
+	o := Organisation{
+		Kind: auth.OrgKind(strings.TrimSpace(in.Kind)), Name: strings.TrimSpace(in.Name),
+		ShortName: strings.TrimSpace(in.ShortName), Street: strings.TrimSpace(in.Street),
+		Postcode: strings.TrimSpace(in.Postcode), City: strings.TrimSpace(in.City),
+	}
+	if !o.Kind.Valid() {
+		v.Add("kind", "error.choose")
+	}
+	checkText(&v, "name", o.Name, true, 200)
+	checkText(&v, "short_name", o.ShortName, true, 40)
+	checkText(&v, "street", o.Street, false, 200)
+	checkText(&v, "city", o.City, false, 100)
+	if o.Postcode != "" && !isGermanPostcode(o.Postcode) {
+		v.Add("postcode", "error.postcode")
+	}
+	if o.Kind.IsMember() {
+		n, err := strconv.ParseInt(strings.TrimSpace(in.MemberNumber), 10, 64)
+		switch {
+		case strings.TrimSpace(in.MemberNumber) == "":
+			v.Add("member_number", "error.required")
+		case err != nil || n < 1 || n > maxMemberNumber:
+			v.Add("member_number", "error.member_number")
+		default:
+			o.MemberNumber = n
+		}
+		d, err := time.Parse("2006-01-02", strings.TrimSpace(in.JoinedOn))
+		if err != nil {
+			v.Add("joined_on", "error.date")
+		} else {
+			o.JoinedOn = d
+		}
+		s, err := strconv.ParseInt(strings.TrimSpace(in.Shares), 10, 64)
+		if err != nil || s < 1 || s > 1_000_000 {
+			// A member holds at least one share (§ 7 Nr. 1 GenG: Pflichtanteil).
+			v.Add("shares", "error.shares")
+		} else {
+			o.Shares = s
+		}
+	} else if strings.TrimSpace(in.MemberNumber) != "" {
+		v.Add("member_number", "error.member_number_non_member")
+	}
+	return o, v.Err()
+}
+
+func isGermanPostcode(s string) bool {
+	if len(s) != 5 {
+		return false
+	}
+	for _, c := range s {
+		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+func checkText(v *errs.Validation, field, s string, required bool, max int) {
+	switch {
+	case required && s == "":
+		v.Add(field, "error.required")
+	case utf8.RuneCountInString(s) > max:
+		v.Add(field, "error.too_long")
+	}
+}
+
+// User is a person who signs in.
+type User struct {
+	ID        string
+	OrgID     string
+	OrgName   string
+	Name      string
+	Email     string
+	Active    bool
+	Lang      string
+	Roles     []auth.Role
+	HasLogin  bool // a password is set
+	CreatedAt time.Time
+}
+
+// UserInput is what the invitation form submits.
+type UserInput struct {
+	OrgID, Name, Email string
+	Roles              []string
+}
+
+// validateUser checks name, email and roles against the organisation's kind.
+func validateUser(in UserInput, kind auth.OrgKind) (name, email string, roles []auth.Role, err error) {
+	v := errs.Validation{}
+	name = strings.TrimSpace(in.Name)
+	checkText(&v, "name", name, true, 200)
+	email = auth.NormalizeEmail(in.Email)
+	if addr, perr := mail.ParseAddress(email); email == "" {
+		v.Add("email", "error.required")
+	} else if perr != nil || addr.Address != email || len(email) > 254 {
+		v.Add("email", "error.email_invalid")
+	}
+	roles, rerr := parseRoles(in.Roles, kind)
+	if rerr != "" {
+		v.Add("roles", rerr)
+	}
+	return name, email, roles, v.Err()
+}
+
+func parseRoles(raw []string, kind auth.OrgKind) ([]auth.Role, string) {
+	if len(raw) == 0 {
+		return nil, "error.roles_required"
+	}
+	var roles []auth.Role
+	for _, r := range raw {
+		role := auth.Role(r)
+		if !role.Valid() {
+			return nil, "error.choose"
+		}
+		if !role.FitsKind(kind) {
+			return nil, "error.role_kind"
+		}
+		roles = append(roles, role)
+	}
+	return roles, ""
+}

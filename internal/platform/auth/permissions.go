@@ -1,0 +1,68 @@
+package auth
+
+// Permission names an action or a view.
+type Permission string
+
+const (
+	ViewDashboard       Permission = "dashboard.view"
+	ViewOrganisations   Permission = "organisations.view"
+	ManageOrganisations Permission = "organisations.manage"
+	ViewUsers           Permission = "users.view"
+	ManageUsers         Permission = "users.manage"
+	ViewAudit           Permission = "audit.view"
+	ViewOutbox          Permission = "outbox.view"
+	ManageOutbox        Permission = "outbox.manage"
+	ManageOwnProfile    Permission = "profile.manage"
+)
+
+// Reach is how far a grant extends over tenants.
+type Reach int
+
+const (
+	ReachNone     Reach = iota
+	ReachOwn            // the actor's own organisation
+	ReachRegister       // the member register: every member organisation, plus the own one
+	ReachAll            // every organisation
+)
+
+// grants is the permission table: role → permission → reach. It is the only
+// place where access is decided; the route × role test walks it.
+var grants = map[Role]map[Permission]Reach{
+	PlatformAdmin: {
+		ViewDashboard: ReachAll, ViewOrganisations: ReachAll, ManageOrganisations: ReachAll,
+		ViewUsers: ReachAll, ManageUsers: ReachAll, ViewAudit: ReachAll, ViewOutbox: ReachAll,
+		ManageOutbox: ReachAll, ManageOwnProfile: ReachOwn,
+	},
+	ProcurementManager: {
+		ViewDashboard: ReachAll, ViewOrganisations: ReachAll, ViewUsers: ReachAll, ManageOwnProfile: ReachOwn,
+	},
+	LegalAdvisor: {
+		ViewDashboard: ReachAll, ViewOrganisations: ReachAll, ManageOwnProfile: ReachOwn,
+	},
+	// Every member may inspect the member register (§ 31 GenG), but sees users
+	// and data of its own organisation only.
+	MemberAdmin: {
+		ViewDashboard: ReachOwn, ViewOrganisations: ReachRegister, ViewUsers: ReachOwn, ManageUsers: ReachOwn,
+		ViewAudit: ReachOwn, ManageOwnProfile: ReachOwn,
+	},
+	MemberBuyer: {
+		ViewDashboard: ReachOwn, ViewOrganisations: ReachRegister, ManageOwnProfile: ReachOwn,
+	},
+	MemberRepresentative: {
+		ViewDashboard: ReachOwn, ViewOrganisations: ReachRegister, ManageOwnProfile: ReachOwn,
+	},
+	SupplierUser: {
+		ViewDashboard: ReachOwn, ViewOrganisations: ReachOwn, ManageOwnProfile: ReachOwn,
+	},
+}
+
+// reach is the widest reach any of roles grants for p.
+func reach(roles []Role, p Permission) Reach {
+	best := ReachNone
+	for _, r := range roles {
+		if g := grants[r][p]; g > best {
+			best = g
+		}
+	}
+	return best
+}

@@ -1,0 +1,174 @@
+package auth
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"kopit/internal/platform/clock"
+	"kopit/internal/platform/db"
+	"kopit/internal/platform/errs"
+	"kopit/internal/platform/id"
+)
+
+// Directory is what auth needs from the member register: credentials and the
+// actor behind a user id. The member module implements it; auth never reads
+// its tables.
+type Directory interface {
+	// Credentials returns the user id, password hash and active flag for email.
+	Credentials(ctx context.Context, email string) (userID, hash string, active bool, err error)
+	// Actor loads the user with organisation and roles; inactive users give
+	// errs.Unauthenticated.
+	Actor(ctx context.Context, userID string) (*Actor, error)
+	// SetPasswordHash stores a new password hash inside tx.
+	SetPasswordHash(ctx context.Context, tx *db.Tx, userID, hash string) error
+}
+
+// Limits for sessions and sign-in throttling.
+const (
+	SessionTTL      = 12 * time.Hour
+	ResetTTL        = time.Hour
+	InviteTTL       = 7 * 24 * time.Hour
+	throttleWindow  = 15 * time.Minute
+	maxFailsByEmail = 5
+	maxFailsByIP    = 30
+)
+
+// Service signs users in and out and resolves sessions and API tokens.
+type Service struct {
+	db     *db.DB
+	dir    Directory
+	hasher *Hasher
+	clock  clock.Clock
+	// dummyHash is compared against for unknown users so that a wrong email
+	// takes as long as a wrong password.
+	dummyHash string
+}
+
+// NewService builds the service.
+func NewService(d *db.DB, dir Directory, h *Hasher, c clock.Clock) (*Service, error) {
+	dummy, err := h.Hash("not-a-real-password-" + id.New())
+	if err != nil {
+		return nil, err
+	}
+	return &Service{db: d, dir: dir, hasher: h, clock: c, dummyHash: dummy}, nil
+}
+
+// Hasher returns the password hasher.
+func (s *Service) Hasher() *Hasher { return s.hasher }
+
+// Login checks the credentials and opens a session. Wrong password and unknown
+// user give the same error; too many failures give errs.TooMany.
+func (s *Service) Login(ctx context.Context, email, password, ip string) (token string, actor *Actor, err error) {
+	email = NormalizeEmail(email)
+	now := s.clock.Now()
+	if email == "" || password == "" {
+		v := errs.Validation{}
+		if email == "" {
+			v.Add("email", "error.required")
+		}
+		if password == "" {
+			v.Add("password", "error.required")
+		}
+		return "", nil, v.Err()
+	}
+	if len(password) > MaxPasswordLen {
+		return "", nil, errs.E(errs.Unauthenticated, "error.login_failed")
+	}
+	if err := s.throttled(ctx, email, ip, now); err != nil {
+		return "", nil, err
+	}
+	userID, hash, active, err := s.dir.Credentials(ctx, email)
+	if err != nil && errs.CodeOf(err) != errs.NotFound {
+		return "", nil, err
+	}
+	if userID == "" {
+		hash = s.dummyHash
+	}
+	ok := s.hasher.Matches(password, hash)
+	if !ok || userID == "" || !active {
+		if _, err := s.db.ExecContext(ctx, "INSERT INTO login_failures (email, ip, at) VALUES (?, ?, ?)", email, ip, now); err != nil {
+			return "", nil, fmt.Errorf("record login failure: %w", err)
+		}
+		return "", nil, errs.E(errs.Unauthenticated, "error.login_failed")
+	}
+	actor, err = s.dir.Actor(ctx, userID)
+	if err != nil {
+		return "", nil, err
+	}
+	plain, digest := newSecret("ks_")
+	err = s.db.InTx(ctx, func(tx *db.Tx) error {
+		if _, err := tx.ExecContext(ctx, "DELETE FROM login_failures WHERE email = ?", email); err != nil {
+			return err
+		}
+		_, err := tx.ExecContext(ctx, "INSERT INTO sessions (token_hash, user_id, created_at, expires_at) VALUES (?, ?, ?, ?)",
+			digest, userID, now, now.Add(SessionTTL))
+		return err
+	})
+	if err != nil {
+		return "", nil, fmt.Errorf("open session: %w", err)
+	}
+	return plain, actor, nil
+}
+
+func (s *Service) throttled(ctx context.Context, email, ip string, now time.Time) error {
+	since := now.Add(-throttleWindow)
+	var byEmail, byIP int
+	err := s.db.QueryRowContext(ctx, `SELECT
+		(SELECT COUNT(*) FROM login_failures WHERE email = ? AND at > ?),
+		(SELECT COUNT(*) FROM login_failures WHERE ip = ? AND at > ?)`, email, since, ip, since).Scan(&byEmail, &byIP)
+	if err != nil {
+		return fmt.Errorf("count login failures: %w", err)
+	}
+	if byEmail >= maxFailsByEmail || byIP >= maxFailsByIP {
+		return errs.E(errs.TooMany, "error.login_throttled", int(throttleWindow.Minutes()))
+	}
+	return nil
+}
+
+// Logout ends the session with this token.
+func (s *Service) Logout(ctx context.Context, token string) error {
+	_, err := s.db.ExecContext(ctx, "DELETE FROM sessions WHERE token_hash = ?", hashSecret(token))
+	return err
+}
+
+// SessionActor resolves a session cookie to its actor.
+func (s *Service) SessionActor(ctx context.Context, token string) (*Actor, error) {
+	if token == "" {
+		return nil, errs.E(errs.Unauthenticated, "error.login_required")
+	}
+	var userID string
+	err := s.db.QueryRowContext(ctx, "SELECT user_id FROM sessions WHERE token_hash = ? AND expires_at > ?",
+		hashSecret(token), s.clock.Now()).Scan(&userID)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, errs.E(errs.Unauthenticated, "error.login_required")
+	}
+	if err != nil {
+		return nil, err
+	}
+	return s.dir.Actor(ctx, userID)
+}
+
+// EndSessions removes every session of a user (after a password change or
+// deactivation), inside tx.
+func EndSessions(ctx context.Context, tx *db.Tx, userID string) error {
+	_, err := tx.ExecContext(ctx, "DELETE FROM sessions WHERE user_id = ?", userID)
+	return err
+}
+
+// PurgeExpired deletes expired sessions and old login failures; a periodic
+// job calls it.
+func (s *Service) PurgeExpired(ctx context.Context) error {
+	now := s.clock.Now()
+	if _, err := s.db.ExecContext(ctx, "DELETE FROM sessions WHERE expires_at <= ?", now); err != nil {
+		return err
+	}
+	_, err := s.db.ExecContext(ctx, "DELETE FROM login_failures WHERE at <= ?", now.Add(-throttleWindow))
+	return err
+}
+
+// NormalizeEmail trims and lower-cases an address for lookups.
+func NormalizeEmail(email string) string { return strings.ToLower(strings.TrimSpace(email)) }
