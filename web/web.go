@@ -2,14 +2,22 @@
 // vendored KERN UX design system with its licence, fonts, kopit's own CSS).
 package web
 
-import "embed"
+import (
+	"embed"
+	"io/fs"
+)
 
-// Templates holds layout.html, partials.html and the platform's own pages.
-//
 //go:embed templates/*.html
-var Templates embed.FS
+var templates embed.FS
 
-// Static holds the files served under /static/<version>/.
+// Static holds the files served under /static/<version>/ (paths start with
+// "static/").
 //
 //go:embed static
 var Static embed.FS
+
+// Templates holds layout.html, partials.html and the platform's own pages.
+func Templates() fs.FS {
+	sub, _ := fs.Sub(templates, "templates")
+	return sub
+}

@@ -75,6 +75,7 @@ CREATE TABLE audit_log (
     seq           INTEGER PRIMARY KEY,
     at            TIMESTAMP NOT NULL,
     actor_user_id TEXT NOT NULL DEFAULT '',
+    actor_name    TEXT NOT NULL DEFAULT '',
     actor_org_id  TEXT NOT NULL DEFAULT '',
     org_id        TEXT NOT NULL DEFAULT '',
     action        TEXT NOT NULL,

@@ -29,6 +29,7 @@ type Entry struct {
 	Seq         int64
 	At          time.Time
 	ActorUserID string
+	ActorName   string // as it was when the change happened
 	ActorOrgID  string
 	OrgID       string // the tenant the changed record belongs to ("" for platform records)
 	Action      string // e.g. "organisation.created"
@@ -42,6 +43,7 @@ type Entry struct {
 // Actor says who made a change; auth.Actor satisfies it.
 type Actor interface {
 	AuditUserID() string
+	AuditName() string
 	AuditOrgID() string
 }
 
@@ -49,6 +51,7 @@ type Actor interface {
 type System struct{}
 
 func (System) AuditUserID() string { return "system" }
+func (System) AuditName() string   { return "kopit" }
 func (System) AuditOrgID() string  { return "" }
 
 // Record appends an entry inside tx. details is marshalled to JSON.
@@ -64,6 +67,7 @@ func Record(ctx context.Context, tx *db.Tx, at time.Time, who Actor, orgID, acti
 		// PostgreSQL keeps microseconds; hash what both engines give back.
 		At:          at.UTC().Truncate(time.Microsecond),
 		ActorUserID: who.AuditUserID(),
+		ActorName:   who.AuditName(),
 		ActorOrgID:  who.AuditOrgID(),
 		OrgID:       orgID,
 		Action:      action,
@@ -84,9 +88,9 @@ func Record(ctx context.Context, tx *db.Tx, at time.Time, who Actor, orgID, acti
 	e.Seq++
 	e.Hash = e.computeHash()
 	_, err = tx.ExecContext(ctx, `INSERT INTO audit_log
-		(seq, at, actor_user_id, actor_org_id, org_id, action, entity_type, entity_id, details, prev_hash, hash)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		e.Seq, e.At, e.ActorUserID, e.ActorOrgID, e.OrgID, e.Action, e.EntityType, e.EntityID, e.Details, e.PrevHash, e.Hash)
+		(seq, at, actor_user_id, actor_name, actor_org_id, org_id, action, entity_type, entity_id, details, prev_hash, hash)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		e.Seq, e.At, e.ActorUserID, e.ActorName, e.ActorOrgID, e.OrgID, e.Action, e.EntityType, e.EntityID, e.Details, e.PrevHash, e.Hash)
 	if err != nil {
 		return fmt.Errorf("audit append: %w", err)
 	}
@@ -97,7 +101,7 @@ func Record(ctx context.Context, tx *db.Tx, at time.Time, who Actor, orgID, acti
 // as a JSON array so that no field boundary is ambiguous.
 func (e Entry) computeHash() string {
 	fields, _ := json.Marshal([]any{
-		e.PrevHash, e.Seq, e.At.UTC().Format(time.RFC3339Nano), e.ActorUserID, e.ActorOrgID,
+		e.PrevHash, e.Seq, e.At.UTC().Format(time.RFC3339Nano), e.ActorUserID, e.ActorName, e.ActorOrgID,
 		e.OrgID, e.Action, e.EntityType, e.EntityID, e.Details,
 	})
 	sum := sha256.Sum256(fields)
@@ -113,7 +117,7 @@ type Broken struct {
 // Verify walks the whole chain in order. It returns the number of entries
 // checked and, if the chain is broken, the first broken entry.
 func Verify(ctx context.Context, q db.Querier) (checked int64, broken *Broken, err error) {
-	rows, err := q.QueryContext(ctx, `SELECT seq, at, actor_user_id, actor_org_id, org_id, action, entity_type,
+	rows, err := q.QueryContext(ctx, `SELECT seq, at, actor_user_id, actor_name, actor_org_id, org_id, action, entity_type,
 		entity_id, details, prev_hash, hash FROM audit_log ORDER BY seq`)
 	if err != nil {
 		return 0, nil, err
@@ -141,7 +145,7 @@ func Verify(ctx context.Context, q db.Querier) (checked int64, broken *Broken, e
 
 func scan(rows *sql.Rows) (Entry, error) {
 	var e Entry
-	err := rows.Scan(&e.Seq, &e.At, &e.ActorUserID, &e.ActorOrgID, &e.OrgID, &e.Action, &e.EntityType,
+	err := rows.Scan(&e.Seq, &e.At, &e.ActorUserID, &e.ActorName, &e.ActorOrgID, &e.OrgID, &e.Action, &e.EntityType,
 		&e.EntityID, &e.Details, &e.PrevHash, &e.Hash)
 	return e, err
 }

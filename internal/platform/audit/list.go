@@ -48,7 +48,7 @@ func List(ctx context.Context, q db.Querier, scope auth.Scope, f Filter) ([]Entr
 	if f.Limit <= 0 {
 		f.Limit = 50
 	}
-	rows, err := q.QueryContext(ctx, `SELECT seq, at, actor_user_id, actor_org_id, org_id, action, entity_type,
+	rows, err := q.QueryContext(ctx, `SELECT seq, at, actor_user_id, actor_name, actor_org_id, org_id, action, entity_type,
 		entity_id, details, prev_hash, hash FROM audit_log WHERE `+where+` ORDER BY seq DESC LIMIT ? OFFSET ?`,
 		append(args, f.Limit, f.Offset)...)
 	if err != nil {

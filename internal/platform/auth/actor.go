@@ -35,6 +35,7 @@ func (a *Actor) Scope(p Permission) Scope {
 // AuditUserID and AuditOrgID make an Actor an audit.Actor.
 func (a *Actor) AuditUserID() string { return a.UserID }
 func (a *Actor) AuditOrgID() string  { return a.OrgID }
+func (a *Actor) AuditName() string   { return a.Name }
 
 // Scope limits queries to the tenants an actor may see. The zero Scope sees
 // nothing, so a forgotten scope fails closed.

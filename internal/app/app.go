@@ -1,0 +1,198 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+	"github.com/riverqueue/river"
+
+	"kopit/internal/admin"
+	"kopit/internal/member"
+	"kopit/internal/platform/auth"
+	"kopit/internal/platform/clock"
+	"kopit/internal/platform/db"
+	"kopit/internal/platform/i18n"
+	"kopit/internal/platform/jobs"
+	"kopit/internal/platform/mail"
+	"kopit/internal/platform/web"
+	webassets "kopit/web"
+)
+
+// App is the assembled program.
+type App struct {
+	Config  Config
+	Log     *slog.Logger
+	DB      *db.DB
+	Clock   clock.Clock
+	Catalog *i18n.Catalog
+	Auth    *auth.Service
+	Members *member.Service
+	Queue   *jobs.Queue
+	Outbox  *mail.Outbox
+	Web     *web.Server
+	Routes  []web.Route
+	Handler http.Handler
+}
+
+// Options replace production parts in tests.
+type Options struct {
+	Clock  clock.Clock
+	Hasher *auth.Hasher
+	Log    *slog.Logger
+	// Sender replaces the SMTP sender (tests capture mails with it).
+	Sender mail.Sender
+}
+
+// NewLogger builds the configured slog logger.
+func NewLogger(c Config, w io.Writer) *slog.Logger {
+	var level slog.Level
+	_ = level.UnmarshalText([]byte(c.LogLevel))
+	opts := &slog.HandlerOptions{Level: level}
+	if c.LogFormat == "json" {
+		return slog.New(slog.NewJSONHandler(w, opts))
+	}
+	return slog.New(slog.NewTextHandler(w, opts))
+}
+
+// Open connects to the database and applies migrations (kopit's and the job
+// queue's).
+func Open(ctx context.Context, c Config) (*db.DB, int64, error) {
+	d, err := db.Open(ctx, c.DatabaseTarget())
+	if err != nil {
+		return nil, 0, err
+	}
+	version, err := d.Migrate(ctx)
+	if err != nil {
+		d.Close()
+		return nil, 0, err
+	}
+	return d, version, nil
+}
+
+// New opens the database, migrates it and builds every module.
+func New(ctx context.Context, c Config, o Options) (*App, error) {
+	if err := c.Validate(); err != nil {
+		return nil, err
+	}
+	a := &App{Config: c, Log: o.Log, Clock: o.Clock}
+	if a.Log == nil {
+		a.Log = slog.New(slog.DiscardHandler)
+	}
+	if a.Clock == nil {
+		a.Clock = clock.System{}
+	}
+	hasher := o.Hasher
+	if hasher == nil {
+		hasher = auth.NewHasher()
+	}
+	var err error
+	if a.Catalog, err = i18n.Load(); err != nil {
+		return nil, err
+	}
+	if a.DB, _, err = Open(ctx, c); err != nil {
+		return nil, err
+	}
+	fail := func(err error) (*App, error) { a.DB.Close(); return nil, err }
+
+	purge := river.NewPeriodicJob(river.PeriodicInterval(time.Hour),
+		func() (river.JobArgs, *river.InsertOpts) { return purgeArgs{}, nil }, &river.PeriodicJobOpts{RunOnStart: true})
+	if a.Queue, err = jobs.New(a.DB, a.Log, jobs.Options{MaxWorkers: c.Workers, PeriodicJobs: []*river.PeriodicJob{purge}}); err != nil {
+		return fail(err)
+	}
+	if err := a.Queue.Migrate(ctx); err != nil {
+		return fail(err)
+	}
+	sender := o.Sender
+	if sender == nil && c.SMTPURL != "" {
+		if sender, err = mail.NewSMTPSender(c.SMTPURL); err != nil {
+			return fail(err)
+		}
+	}
+	if a.Outbox, err = mail.NewOutbox(a.DB, a.Queue, a.Clock, sender, mail.OutboxOptions{Logger: a.Log}); err != nil {
+		return fail(err)
+	}
+
+	members := member.NewStore(a.DB)
+	if a.Auth, err = auth.NewService(a.DB, members, hasher, a.Clock); err != nil {
+		return fail(err)
+	}
+	a.Members = member.NewService(a.DB, members, a.Auth, outboxMailer{a.Outbox}, a.Catalog, a.Clock, c.BaseURL)
+	if err := jobs.Register(a.Queue, &purgeWorker{auth: a.Auth}); err != nil {
+		return fail(err)
+	}
+
+	tpl, err := web.ParseTemplates(webassets.Templates(), webassets.Static, member.Templates(), admin.Templates())
+	if err != nil {
+		return fail(err)
+	}
+	a.Web = web.NewServer(a.Catalog, a.Log, tpl, a.Auth, web.Options{SecureCookies: c.SecureCookies, MaxBodyBytes: c.MaxBodyBytes})
+	a.Web.SetNav(append(member.Nav(), admin.Nav()...))
+
+	memberHandlers := member.NewHandlers(a.Members, a.Web)
+	adminHandlers := admin.NewHandlers(a.DB, a.Web, a.Outbox, a.Clock)
+	a.Routes = append(memberHandlers.Routes(), adminHandlers.Routes()...)
+
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	mux := http.NewServeMux()
+	a.Web.Mount(mux, a.Routes)
+	mux.Handle("GET /static/", tpl.StaticHandler(webassets.Static))
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) { _, _ = io.WriteString(w, "ok\n") })
+	mux.HandleFunc("GET /readyz", a.ready)
+	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
+	mux.HandleFunc("GET /api/openapi.json", serveOpenAPI)
+	a.Handler = a.Web.Wrap(mux, web.NewMetrics(reg))
+	return a, nil
+}
+
+func (a *App) ready(w http.ResponseWriter, r *http.Request) {
+	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+	defer cancel()
+	if err := a.DB.Ping(ctx); err != nil {
+		http.Error(w, "database unavailable", http.StatusServiceUnavailable)
+		return
+	}
+	_, _ = io.WriteString(w, "ready\n")
+}
+
+// Start starts the background workers.
+func (a *App) Start(ctx context.Context) error { return a.Queue.Start(ctx) }
+
+// Close stops the workers (letting running jobs finish) and closes the database.
+func (a *App) Close(ctx context.Context) error {
+	err := a.Queue.Stop(ctx)
+	return errors.Join(err, a.DB.Close())
+}
+
+// outboxMailer adapts the outbox to what modules need.
+type outboxMailer struct{ o *mail.Outbox }
+
+func (m outboxMailer) Enqueue(ctx context.Context, tx *db.Tx, to, subject, body string) error {
+	_, err := m.o.Enqueue(ctx, tx, mail.Message{To: to, Subject: subject, Body: body})
+	return err
+}
+
+// purgeArgs is the periodic clean-up of expired sessions and login failures.
+type purgeArgs struct{}
+
+func (purgeArgs) Kind() string { return "auth.purge_expired" }
+
+type purgeWorker struct {
+	river.WorkerDefaults[purgeArgs]
+	auth *auth.Service
+}
+
+func (w *purgeWorker) Work(ctx context.Context, _ *river.Job[purgeArgs]) error {
+	if err := w.auth.PurgeExpired(ctx); err != nil {
+		return fmt.Errorf("purge expired sessions: %w", err)
+	}
+	return nil
+}

@@ -1,0 +1,46 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"io"
+
+	"kopit/internal/platform/audit"
+)
+
+func runAudit(args []string, stdout, stderr io.Writer) int {
+	if len(args) == 0 || args[0] != "verify" {
+		if len(args) > 0 && (args[0] == "--help" || args[0] == "-h") {
+			fmt.Fprintln(stdout, "Usage: kopit audit verify [--data DIR]\n\nChecks the hash chain of the audit log; exits 0 when intact, 1 with the first broken entry.")
+			return exitOK
+		}
+		fmt.Fprintln(stderr, "Usage: kopit audit verify [--data DIR]")
+		return exitUsage
+	}
+	c, ok := loadConfig(stderr)
+	if !ok {
+		return exitUsage
+	}
+	fs := newFlags("audit verify", "audit verify [--data DIR]", stdout, stderr)
+	c.DataFlags(fs)
+	if code, done := parse(fs, args[1:]); done {
+		return code
+	}
+	d, err := openExisting(c)
+	if err != nil {
+		explain(stderr, err)
+		return exitUsage
+	}
+	defer d.Close()
+	checked, broken, err := audit.Verify(context.Background(), d)
+	if err != nil {
+		explain(stderr, err)
+		return exitProblem
+	}
+	if broken != nil {
+		fmt.Fprintf(stdout, "audit chain BROKEN at entry %d: %s (%d entries checked)\n", broken.Seq, broken.Reason, checked)
+		return exitProblem
+	}
+	fmt.Fprintf(stdout, "audit chain intact: %d entries\n", checked)
+	return exitOK
+}

@@ -1,0 +1,35 @@
+package cli
+
+import (
+	"context"
+	"io"
+
+	"kopit/internal/app"
+	"kopit/internal/demo"
+)
+
+func runDemo(args []string, stdout, stderr io.Writer) int {
+	c, ok := loadConfig(stderr)
+	if !ok {
+		return exitUsage
+	}
+	fs := newFlags("demo", "demo [--data DIR]", stdout, stderr)
+	c.DataFlags(fs)
+	if code, done := parse(fs, args); done {
+		return code
+	}
+	ctx := context.Background()
+	a, err := app.New(ctx, c, app.Options{Log: app.NewLogger(c, stderr)})
+	if err != nil {
+		explain(stderr, err)
+		return exitProblem
+	}
+	defer a.Close(ctx)
+	res, err := demo.Load(ctx, a.DB, a.Members, a.Auth.Hasher())
+	if err != nil {
+		explain(stderr, err)
+		return exitProblem
+	}
+	printLogins(stdout, res, c)
+	return exitOK
+}

@@ -1,0 +1,39 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"io/fs"
+	"os"
+	"strconv"
+	"strings"
+
+	"kopit/internal/app"
+	"kopit/internal/platform/db"
+	"kopit/migrations"
+)
+
+// openExisting opens the configured database without creating or migrating
+// it (for read-only commands).
+func openExisting(c app.Config) (*db.DB, error) {
+	if c.DatabaseURL == "" {
+		if _, err := os.Stat(c.DatabaseTarget()); err != nil {
+			return nil, fmt.Errorf("no database at %s", c.DatabaseTarget())
+		}
+	}
+	return db.Open(context.Background(), c.DatabaseTarget())
+}
+
+// latestSchema is the highest migration number embedded in the binary.
+func latestSchema() (string, int64) {
+	names, _ := fs.Glob(migrations.FS, "sqlite/*.sql")
+	var latest int64
+	for _, n := range names {
+		base := strings.TrimPrefix(n, "sqlite/")
+		num, err := strconv.ParseInt(strings.SplitN(base, "_", 2)[0], 10, 64)
+		if err == nil && num > latest {
+			latest = num
+		}
+	}
+	return "sqlite", latest
+}

@@ -1,0 +1,107 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"kopit/internal/app"
+	"kopit/internal/demo"
+)
+
+func runServe(args []string, stdout, stderr io.Writer) int {
+	c, ok := loadConfig(stderr)
+	if !ok {
+		return exitUsage
+	}
+	fs := newFlags("serve", "serve [--data DIR] [--addr HOST:PORT] [--demo]", stdout, stderr)
+	c.DataFlags(fs)
+	fs.StringVar(&c.Addr, "addr", c.Addr, "address to listen on; env KOPIT_ADDR")
+	withDemo := fs.Bool("demo", false, "load the demo cooperative before serving and print its logins")
+	if code, done := parse(fs, args); done {
+		return code
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := serve(ctx, c, *withDemo, stdout, stderr, nil); err != nil {
+		explain(stderr, err)
+		return exitProblem
+	}
+	return exitOK
+}
+
+// serve runs until ctx ends, then shuts down gracefully: it stops accepting,
+// lets in-flight requests finish (up to 30 s), then stops the job workers.
+// ready, if not nil, receives the bound address once the server listens.
+func serve(ctx context.Context, c app.Config, withDemo bool, stdout, stderr io.Writer, ready chan<- string) error {
+	if err := c.Validate(); err != nil {
+		return err
+	}
+	log := app.NewLogger(c, stderr)
+	a, err := app.New(ctx, c, app.Options{Log: log})
+	if err != nil {
+		return err
+	}
+	if withDemo {
+		res, err := demo.Load(ctx, a.DB, a.Members, a.Auth.Hasher())
+		if err != nil {
+			a.Close(context.Background())
+			return err
+		}
+		printLogins(stdout, res, c)
+	}
+	if err := a.Start(ctx); err != nil {
+		a.Close(context.Background())
+		return err
+	}
+	ln, err := net.Listen("tcp", c.Addr)
+	if err != nil {
+		a.Close(context.Background())
+		return err
+	}
+	srv := &http.Server{Handler: a.Handler, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 60 * time.Second,
+		WriteTimeout: 60 * time.Second, IdleTimeout: 120 * time.Second, ErrorLog: nil}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	log.Info("kopit serving", "addr", ln.Addr().String(), "database", a.DB.Dialect(), "version", Version)
+	fmt.Fprintf(stdout, "kopit is running on http://%s (Ctrl+C stops it)\n", ln.Addr())
+	if ready != nil {
+		ready <- ln.Addr().String()
+	}
+	select {
+	case err = <-errc:
+	case <-ctx.Done():
+		log.Info("shutting down")
+		shutdownCtx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		err = srv.Shutdown(shutdownCtx)
+	}
+	if errors.Is(err, http.ErrServerClosed) {
+		err = nil
+	}
+	stopCtx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	return errors.Join(err, a.Close(stopCtx))
+}
+
+func printLogins(w io.Writer, res demo.Result, c app.Config) {
+	fmt.Fprintf(w, "Demo data: %d organisations and %d users created (password for every demo user: %s)\n",
+		res.OrganisationsCreated, res.UsersCreated, demo.Password)
+	seen := map[string]bool{}
+	for _, l := range res.Logins {
+		// One line per role is enough to try everything.
+		if seen[l.Role] {
+			continue
+		}
+		seen[l.Role] = true
+		fmt.Fprintf(w, "  %-22s %-32s (%s)\n", l.Role, l.Email, l.Org)
+	}
+	fmt.Fprintf(w, "  … %d demo logins in all; sign in at %s/login\n", len(res.Logins), c.BaseURL)
+}

@@ -1,0 +1,99 @@
+// Package demo loads a realistic demo cooperative: the office, the founding
+// members of KOP-IT eG and further Hessian public bodies, five suppliers and a
+// user for every role. Loading twice changes nothing.
+package demo
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+
+	"kopit/internal/member"
+	"kopit/internal/platform/audit"
+	"kopit/internal/platform/auth"
+	"kopit/internal/platform/db"
+	"kopit/internal/platform/errs"
+)
+
+// Password is every demo user's password; it is printed at start.
+const Password = "kopit-demo-2026"
+
+// Login is one printed demo login.
+type Login struct{ Email, Role, Org string }
+
+// Result tells what the loader did.
+type Result struct {
+	OrganisationsCreated, UsersCreated int
+	Logins                             []Login
+}
+
+// Load creates what is missing.
+func Load(ctx context.Context, d *db.DB, members *member.Service, hasher *auth.Hasher) (Result, error) {
+	var res Result
+	hash, err := hasher.Hash(Password)
+	if err != nil {
+		return res, err
+	}
+	groups := []struct {
+		orgs  []orgSeed
+		users []userSeed
+	}{
+		{[]orgSeed{office}, officeUsers},
+		{founders, founderUsers},
+		{laterMembers, memberUsers},
+		{suppliers, supplierUsers},
+	}
+	for _, g := range groups {
+		for _, o := range g.orgs {
+			orgID, created, err := ensureOrg(ctx, d, members, o)
+			if err != nil {
+				return res, fmt.Errorf("demo organisation %s: %w", o.name, err)
+			}
+			if created {
+				res.OrganisationsCreated++
+			}
+			for _, u := range g.users {
+				email := u.local + "@" + o.domain
+				name := u.name
+				if o.kind != "office" {
+					name = u.name + " " + o.short
+				}
+				created, err := ensureUser(ctx, members, member.UserInput{OrgID: orgID, Name: name, Email: email, Roles: u.roles}, hash)
+				if err != nil {
+					return res, fmt.Errorf("demo user %s: %w", email, err)
+				}
+				if created {
+					res.UsersCreated++
+				}
+				res.Logins = append(res.Logins, Login{Email: email, Role: u.roles[0], Org: o.short})
+			}
+		}
+	}
+	return res, nil
+}
+
+func ensureOrg(ctx context.Context, d *db.DB, members *member.Service, o orgSeed) (string, bool, error) {
+	existing, err := members.Store().OrganisationByName(ctx, d, o.name)
+	if err == nil {
+		return existing.ID, false, nil
+	}
+	if errs.CodeOf(err) != errs.NotFound {
+		return "", false, err
+	}
+	in := member.OrgInput{Kind: o.kind, Name: o.name, ShortName: o.short, Street: o.street, Postcode: o.postcode, City: o.city}
+	if o.number > 0 {
+		in.MemberNumber, in.JoinedOn, in.Shares = strconv.Itoa(o.number), o.joined, strconv.Itoa(o.shares)
+	}
+	created, err := members.CreateOrganisation(ctx, audit.System{}, in)
+	return created.ID, err == nil, err
+}
+
+func ensureUser(ctx context.Context, members *member.Service, in member.UserInput, hash string) (bool, error) {
+	if _, _, _, err := members.Store().Credentials(ctx, in.Email); err == nil {
+		return false, nil
+	} else if errs.CodeOf(err) != errs.NotFound {
+		return false, err
+	}
+	_, err := members.CreateUser(ctx, audit.System{}, in, hash)
+	return err == nil, err
+}
