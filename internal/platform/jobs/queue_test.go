@@ -328,3 +328,58 @@ func TestTwoInstancesRunEachJobOnce(t *testing.T) {
 		t.Errorf("jobs were worked by %d clients, want 2", clients)
 	}
 }
+
+// blockArgs jobs run until their context ends.
+type blockArgs struct{}
+
+func (blockArgs) Kind() string { return "test.block" }
+
+type blockWorker struct {
+	river.WorkerDefaults[blockArgs]
+	started chan struct{}
+}
+
+func (w *blockWorker) Work(ctx context.Context, _ *river.Job[blockArgs]) error {
+	close(w.started)
+	<-ctx.Done()
+	return ctx.Err()
+}
+
+// Stop waits for running jobs while its context lasts, then cancels them; the
+// cut-short job stays in the table to be retried by the next start.
+func TestStopCancelsJobsWhenItsContextEnds(t *testing.T) {
+	testkit.ForEachDB(t, func(t *testing.T, d *db.DB) {
+		q := newQueue(t, d, &runs{n: map[int]int{}})
+		w := &blockWorker{started: make(chan struct{})}
+		if err := jobs.Register(q, w); err != nil {
+			t.Fatal(err)
+		}
+		if err := q.Start(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		if err := q.Insert(context.Background(), blockArgs{}, nil); err != nil {
+			t.Fatal(err)
+		}
+		select {
+		case <-w.started:
+		case <-time.After(10 * time.Second):
+			t.Fatal("job did not start")
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
+		defer cancel()
+		begin := time.Now()
+		if err := q.Stop(ctx); err != nil {
+			t.Fatalf("Stop = %v", err)
+		}
+		if waited := time.Since(begin); waited < 200*time.Millisecond || waited > 5*time.Second {
+			t.Errorf("Stop returned after %v", waited)
+		}
+		var state string
+		if err := d.QueryRowContext(context.Background(), "SELECT state FROM river_job WHERE kind = 'test.block'").Scan(&state); err != nil {
+			t.Fatal(err)
+		}
+		if state != "available" && state != "retryable" {
+			t.Errorf("state after hard stop = %q, want it waiting for a retry", state)
+		}
+	})
+}

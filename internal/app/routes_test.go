@@ -1,0 +1,139 @@
+package app_test
+
+import (
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"kopit/internal/platform/db"
+	"kopit/internal/platform/mail"
+)
+
+// The demo users that play each role; "other" is a member admin of another
+// member (ekom21), to show that tenant scoping holds between members.
+var players = map[string]string{
+	"admin":    "admin@kop-it.example",
+	"pm":       "vergabe@kop-it.example",
+	"legal":    "recht@kop-it.example",
+	"madmin":   "admin@hzd.example",
+	"buyer":    "einkauf@hzd.example",
+	"rep":      "vorstand@hzd.example",
+	"supplier": "vertrieb@rms.example",
+	"other":    "admin@ekom21.example",
+	"anon":     "",
+}
+
+// expect parses "admin=200 pm=403 …"; roles not named get def.
+func expect(def int, spec string) map[string]int {
+	m := map[string]int{}
+	for p := range players {
+		m[p] = def
+	}
+	for _, f := range strings.Fields(spec) {
+		var role string
+		var code int
+		if _, err := fmt.Sscanf(strings.Replace(f, "=", " ", 1), "%s %d", &role, &code); err != nil {
+			panic(f)
+		}
+		m[role] = code
+	}
+	return m
+}
+
+// TestRouteRoleMatrix walks every route with every role and asserts allowed
+// (200, or 303/422 for form posts), forbidden (403) or not found (404, for
+// records outside the actor's tenant). Anonymous users are sent to the login
+// page (303) or get 401 from the API. The expectations are written here, not
+// derived from the permission table, so that a change there shows up as a
+// failing row.
+func TestRouteRoleMatrix(t *testing.T) {
+	e := newEnv(t, "")
+	hzd, ekom, rms := e.org("Hessische Zentrale für Datenverarbeitung"), e.org("ekom21 – KGRZ Hessen"), e.org("Rhein-Main Systemhaus GmbH")
+	hzdUser, ekomUser := e.user("einkauf@hzd.example"), e.user("einkauf@ekom21.example")
+	victim := e.createUser("Hessische Zentrale für Datenverarbeitung", "victim@hzd.example", "member_buyer")
+	var mailID string
+	err := e.app.DB.InTx(t.Context(), func(tx *db.Tx) (err error) {
+		mailID, err = e.app.Outbox.Enqueue(t.Context(), tx, mail.Message{To: "someone@hzd.example", Subject: "Test", Body: "Hallo"})
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	type row struct {
+		route string // "METHOD pattern" as registered
+		path  string
+		want  map[string]int
+	}
+	html := func(s string) string { return s + " anon=303" }
+	rows := []row{
+		{"GET /{$}", "/", expect(200, "anon=303")},
+		{"GET /organisations", "/organisations", expect(200, "anon=303")},
+		{"GET /organisations/new", "/organisations/new", expect(403, html("admin=200"))},
+		{"POST /organisations", "/organisations", expect(403, html("admin=422"))},
+		// Members see the member register; a supplier sees only itself.
+		{"GET /organisations/{id}", "/organisations/" + hzd, expect(200, "supplier=404 anon=303")},
+		{"GET /organisations/{id}", "/organisations/" + ekom, expect(200, "supplier=404 anon=303")},
+		{"GET /organisations/{id}", "/organisations/" + rms, expect(404, html("admin=200 pm=200 legal=200 supplier=200"))},
+		{"GET /organisations/{id}/edit", "/organisations/" + hzd + "/edit", expect(403, html("admin=200"))},
+		{"POST /organisations/{id}", "/organisations/" + hzd, expect(403, html("admin=422"))},
+		{"GET /users", "/users", expect(403, html("admin=200 pm=200 madmin=200 other=200"))},
+		{"GET /users/new", "/users/new", expect(403, html("admin=200 madmin=200 other=200"))},
+		{"POST /users", "/users", expect(403, html("admin=422 madmin=422 other=422"))},
+		// A member admin sees its own users; another member's are not found.
+		{"GET /users/{id}", "/users/" + hzdUser, expect(403, html("admin=200 pm=200 madmin=200 other=404"))},
+		{"GET /users/{id}", "/users/" + ekomUser, expect(403, html("admin=200 pm=200 madmin=404 other=200"))},
+		{"POST /users/{id}/roles", "/users/" + victim + "/roles", expect(403, html("admin=422 madmin=422 other=404"))},
+		{"POST /users/{id}/active", "/users/" + victim + "/active", expect(403, html("admin=303 madmin=303 other=404"))},
+		{"GET /profile", "/profile", expect(200, "anon=303")},
+		{"POST /profile", "/profile", expect(422, "anon=303")},
+		{"POST /profile/password", "/profile/password", expect(422, "anon=303")},
+		{"POST /profile/tokens", "/profile/tokens", expect(422, "anon=303")},
+		{"POST /profile/tokens/{id}/revoke", "/profile/tokens/01nonexistenttoken00000000/revoke", expect(404, "anon=303")},
+		{"GET /audit", "/audit", expect(403, html("admin=200 madmin=200 other=200"))},
+		{"GET /outbox", "/outbox", expect(403, html("admin=200"))},
+		{"GET /outbox/{id}", "/outbox/" + mailID, expect(403, html("admin=200"))},
+		{"POST /outbox/{id}/retry", "/outbox/01nonexistentmail000000000/retry", expect(403, html("admin=404"))},
+		// Browser sessions cannot use the API: it takes tokens only (see TestAPI).
+		{"GET /api/v1/organisations", "/api/v1/organisations", expect(401, "")},
+		{"GET /api/v1/users", "/api/v1/users", expect(401, "")},
+		// Public pages.
+		{"GET /login", "/login", expect(303, "anon=200")},
+		{"GET /lang", "/lang?lang=en&back=/", expect(303, "")},
+		{"GET /password/forgot", "/password/forgot", expect(200, "")},
+		{"POST /password/forgot", "/password/forgot", expect(422, "")},
+		{"GET /password/set", "/password/set?token=x", expect(410, "")},
+		{"POST /password/set", "/password/set", expect(410, "")},
+		{"POST /login", "/login", expect(422, "")},
+	}
+	covered := map[string]bool{"POST /logout": true} // logout is tested on its own
+	for _, r := range rows {
+		covered[r.route] = true
+	}
+	for _, rt := range e.app.Routes {
+		if key := rt.Method + " " + rt.Pattern; !covered[key] {
+			t.Errorf("route %s has no row in the matrix", key)
+		}
+	}
+	clients := map[string]*clientFor{}
+	for p, email := range players {
+		clients[p] = &clientFor{c: e.client(email)}
+	}
+	for _, r := range rows {
+		method := strings.Fields(r.route)[0]
+		for p := range players {
+			var form url.Values
+			if method == "POST" {
+				form = url.Values{}
+			}
+			got, _ := e.do(clients[p].c, method, r.path, form)
+			if got != r.want[p] {
+				t.Errorf("%-6s %-45s as %-8s: got %d, want %d", method, r.path, p, got, r.want[p])
+			}
+		}
+	}
+}
+
+type clientFor struct{ c *http.Client }
