@@ -48,7 +48,9 @@ func (f *fakeSender) callCount() int { f.mu.Lock(); defer f.mu.Unlock(); return 
 // quickRetry retries after 10 ms instead of River's attempt^4 seconds.
 type quickRetry struct{}
 
-func (quickRetry) NextRetry(*rivertype.JobRow) time.Time { return time.Now().Add(10 * time.Millisecond) }
+func (quickRetry) NextRetry(*rivertype.JobRow) time.Time {
+	return time.Now().Add(10 * time.Millisecond)
+}
 
 var t0 = time.Date(2026, 11, 2, 8, 0, 0, 0, time.UTC)
 

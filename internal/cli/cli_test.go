@@ -1,0 +1,101 @@
+package cli
+
+import (
+	"bytes"
+	"database/sql"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	_ "modernc.org/sqlite"
+)
+
+func run(t *testing.T, args ...string) (int, string, string) {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	code := Main(args, &out, &errOut)
+	return code, out.String(), errOut.String()
+}
+
+func TestDemoIsIdempotentAndAuditVerifies(t *testing.T) {
+	t.Setenv("KOPIT_LOG_LEVEL", "error")
+	dir := t.TempDir()
+	code, out, stderr := run(t, "demo", "--data", dir)
+	if code != 0 || !strings.Contains(out, "31 organisations and 39 users created") {
+		t.Fatalf("first demo: %d\n%s\n%s", code, out, stderr)
+	}
+	code, out, _ = run(t, "demo", "--data", dir)
+	if code != 0 || !strings.Contains(out, "0 organisations and 0 users created") {
+		t.Fatalf("second demo changed something: %d\n%s", code, out)
+	}
+	code, out, _ = run(t, "audit", "verify", "--data", dir)
+	if code != 0 || !strings.Contains(out, "audit chain intact: 70 entries") {
+		t.Fatalf("verify: %d %s", code, out)
+	}
+
+	// Tamper with entry 7 as someone with file access would.
+	raw, err := sql.Open("sqlite", filepath.Join(dir, "kopit.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range []string{"DROP TRIGGER audit_log_no_update", "UPDATE audit_log SET entity_id = 'forged' WHERE seq = 7"} {
+		if _, err := raw.Exec(s); err != nil {
+			t.Fatal(err)
+		}
+	}
+	raw.Close()
+	code, out, _ = run(t, "audit", "verify", "--data", dir)
+	if code != 1 || !strings.Contains(out, "BROKEN at entry 7") {
+		t.Fatalf("tampered verify: %d %s", code, out)
+	}
+}
+
+func TestVersionAndUsage(t *testing.T) {
+	dir := t.TempDir()
+	if code, out, _ := run(t, "version", "--data", dir); code != 0 || !strings.Contains(out, "schema version: 1") {
+		t.Fatalf("version without database: %d %s", code, out)
+	}
+	if code, _, _ := run(t, "migrate", "--data", dir); code != 0 {
+		t.Fatal("migrate failed")
+	}
+	if code, out, _ := run(t, "version", "--data", dir); code != 0 || !strings.Contains(out, "schema version: 1 (binary brings 1, sqlite)") {
+		t.Fatalf("version: %d %s", code, out)
+	}
+	for _, cmd := range []string{"serve", "migrate", "demo", "version"} {
+		if code, out, _ := run(t, cmd, "--help"); code != 0 || !strings.Contains(out, "Usage: kopit "+cmd) {
+			t.Errorf("%s --help: %d %s", cmd, code, out)
+		}
+	}
+	if code, _, _ := run(t, "nonsense"); code != 2 {
+		t.Error("unknown command must exit 2")
+	}
+}
+
+func TestUserCommands(t *testing.T) {
+	t.Setenv("KOPIT_LOG_LEVEL", "error")
+	dir := t.TempDir()
+	if code, _, _ := run(t, "demo", "--data", dir); code != 0 {
+		t.Fatal("demo failed")
+	}
+	code, out, stderr := run(t, "user", "create", "--data", dir, "--org", "Stadt Kassel", "--name", "Kim Neu",
+		"--email", "kim@kassel.example", "--role", "member_buyer,member_representative", "--password", "ein-langes-passwort")
+	if code != 0 || !strings.Contains(out, "created user kim@kassel.example") {
+		t.Fatalf("create: %d %s %s", code, out, stderr)
+	}
+	if code, _, stderr := run(t, "user", "create", "--data", dir, "--org", "Stadt Kassel", "--name", "Kim Neu",
+		"--email", "kim@kassel.example", "--role", "member_buyer", "--password", "ein-langes-passwort"); code != 2 || !strings.Contains(stderr, "already in use") {
+		t.Fatalf("duplicate email: %d %s", code, stderr)
+	}
+	if code, _, stderr := run(t, "user", "grant", "--data", dir, "--email", "kim@kassel.example", "--role", "platform_admin"); code != 2 || !strings.Contains(stderr, "does not fit") {
+		t.Fatalf("office role for a member: %d %s", code, stderr)
+	}
+	if code, _, _ := run(t, "user", "grant", "--data", dir, "--email", "kim@kassel.example", "--role", "member_admin"); code != 0 {
+		t.Fatal("grant failed")
+	}
+	if code, _, stderr := run(t, "user", "set-password", "--data", dir, "--email", "kim@kassel.example", "--password", "kurz"); code != 2 || !strings.Contains(stderr, "at least 12") {
+		t.Fatalf("short password: %d %s", code, stderr)
+	}
+	if code, _, _ := run(t, "user", "set-password", "--data", dir, "--email", "kim@kassel.example", "--password", "noch-ein-langes-passwort"); code != 0 {
+		t.Fatal("set-password failed")
+	}
+}
