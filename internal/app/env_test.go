@@ -50,7 +50,7 @@ func (c *capture) Send(_ context.Context, _ string, m mail.Message) error {
 // forEachEngine runs fn against SQLite and, when configured, PostgreSQL.
 func forEachEngine(t *testing.T, fn func(t *testing.T, e *env)) {
 	t.Run("sqlite", func(t *testing.T) { fn(t, newEnv(t, "")) })
-	if os.Getenv(testkit.PostgresURLEnv) != "" {
+	if os.Getenv(testkit.PostgresURLEnv) != "" || os.Getenv(testkit.RequirePostgresEnv) == "1" {
 		t.Run("postgres", func(t *testing.T) { fn(t, newEnv(t, testkit.PostgresURL(t))) })
 	}
 }

@@ -2,7 +2,6 @@
 package cli
 
 import (
-	"context"
 	"errors"
 	"flag"
 	"fmt"
@@ -135,5 +134,3 @@ func explain(stderr io.Writer, err error) {
 	}
 	fmt.Fprintln(stderr, "kopit:", cat.T("en", e.Key, e.Args...))
 }
-
-func background() context.Context { return context.Background() }

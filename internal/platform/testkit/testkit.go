@@ -19,12 +19,16 @@ import (
 // PostgresURLEnv names the variable that enables the PostgreSQL runs.
 const PostgresURLEnv = "KOPIT_TEST_POSTGRES_URL"
 
+// RequirePostgresEnv, set to 1 in CI, turns a skipped PostgreSQL run into a
+// failure.
+const RequirePostgresEnv = "KOPIT_REQUIRE_POSTGRES"
+
 // ForEachDB runs fn once on a fresh, migrated SQLite database and, when
 // KOPIT_TEST_POSTGRES_URL is set, once on a fresh PostgreSQL schema.
 func ForEachDB(t *testing.T, fn func(t *testing.T, d *db.DB)) {
 	t.Helper()
 	t.Run("sqlite", func(t *testing.T) { fn(t, NewSQLite(t)) })
-	if os.Getenv(PostgresURLEnv) != "" {
+	if os.Getenv(PostgresURLEnv) != "" || os.Getenv(RequirePostgresEnv) == "1" {
 		t.Run("postgres", func(t *testing.T) { fn(t, NewPostgres(t)) })
 	}
 }
@@ -60,6 +64,9 @@ func PostgresURL(t testing.TB) string {
 	t.Helper()
 	base := os.Getenv(PostgresURLEnv)
 	if base == "" {
+		if os.Getenv(RequirePostgresEnv) == "1" {
+			t.Fatal(PostgresURLEnv + " is not set but " + RequirePostgresEnv + "=1")
+		}
 		t.Skip(PostgresURLEnv + " is not set")
 	}
 	admin, err := sql.Open("pgx", base)
