@@ -104,7 +104,7 @@ func New(ctx context.Context, c Config, o Options) (*App, error) {
 
 	purge := river.NewPeriodicJob(river.PeriodicInterval(time.Hour),
 		func() (river.JobArgs, *river.InsertOpts) { return purgeArgs{}, nil }, &river.PeriodicJobOpts{RunOnStart: true})
-	if a.Queue, err = jobs.New(a.DB, a.Log, jobs.Options{MaxWorkers: c.Workers, PeriodicJobs: []*river.PeriodicJob{purge}}); err != nil {
+	if a.Queue, err = jobs.New(a.DB, quieter(a.Log, slog.LevelWarn), jobs.Options{MaxWorkers: c.Workers, PeriodicJobs: []*river.PeriodicJob{purge}}); err != nil {
 		return fail(err)
 	}
 	if err := a.Queue.Migrate(ctx); err != nil {
