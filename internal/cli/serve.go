@@ -28,6 +28,10 @@ func runServe(args []string, stdout, stderr io.Writer) int {
 	if code, done := parse(fs, args); done {
 		return code
 	}
+	if os.Getenv("KOPIT_BASE_URL") == "" {
+		// Without an explicit public URL, mailed links point where we listen.
+		c.BaseURL = "http://" + publicHost(c.Addr)
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	if err := serve(ctx, c, *withDemo, stdout, stderr, nil); err != nil {
@@ -103,5 +107,18 @@ func printLogins(w io.Writer, res demo.Result, c app.Config) {
 		seen[l.Role] = true
 		fmt.Fprintf(w, "  %-22s %-32s (%s)\n", l.Role, l.Email, l.Org)
 	}
-	fmt.Fprintf(w, "  … %d demo logins in all; sign in at %s/login\n", len(res.Logins), c.BaseURL)
+	fmt.Fprintf(w, "  … %d demo logins in all (member admins, buyers and representatives of every member)\n", len(res.Logins))
+}
+
+// publicHost turns a listen address into a host:port a browser can open:
+// ":8080" and "0.0.0.0:8080" become "localhost:8080".
+func publicHost(addr string) string {
+	host, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return addr
+	}
+	if host == "" || host == "0.0.0.0" || host == "::" {
+		host = "localhost"
+	}
+	return net.JoinHostPort(host, port)
 }
