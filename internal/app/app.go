@@ -7,6 +7,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"slices"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -15,6 +16,7 @@ import (
 	"github.com/riverqueue/river"
 
 	"kopit/internal/admin"
+	"kopit/internal/demand"
 	"kopit/internal/member"
 	"kopit/internal/platform/auth"
 	"kopit/internal/platform/clock"
@@ -35,6 +37,7 @@ type App struct {
 	Catalog *i18n.Catalog
 	Auth    *auth.Service
 	Members *member.Service
+	Demand  *demand.Service
 	Queue   *jobs.Queue
 	Outbox  *mail.Outbox
 	Web     *web.Server
@@ -102,9 +105,13 @@ func New(ctx context.Context, c Config, o Options) (*App, error) {
 	}
 	fail := func(err error) (*App, error) { a.DB.Close(); return nil, err }
 
-	purge := river.NewPeriodicJob(river.PeriodicInterval(time.Hour),
-		func() (river.JobArgs, *river.InsertOpts) { return purgeArgs{}, nil }, &river.PeriodicJobOpts{RunOnStart: true})
-	if a.Queue, err = jobs.New(a.DB, quieter(a.Log, slog.LevelWarn), jobs.Options{MaxWorkers: c.Workers, PeriodicJobs: []*river.PeriodicJob{purge}}); err != nil {
+	periodic := []*river.PeriodicJob{
+		river.NewPeriodicJob(river.PeriodicInterval(time.Hour),
+			func() (river.JobArgs, *river.InsertOpts) { return purgeArgs{}, nil }, &river.PeriodicJobOpts{RunOnStart: true}),
+		river.NewPeriodicJob(river.PeriodicInterval(15*time.Minute),
+			func() (river.JobArgs, *river.InsertOpts) { return demand.ReminderArgs{}, nil }, &river.PeriodicJobOpts{RunOnStart: true}),
+	}
+	if a.Queue, err = jobs.New(a.DB, quieter(a.Log, slog.LevelWarn), jobs.Options{MaxWorkers: c.Workers, PeriodicJobs: periodic}); err != nil {
 		return fail(err)
 	}
 	if err := a.Queue.Migrate(ctx); err != nil {
@@ -128,17 +135,24 @@ func New(ctx context.Context, c Config, o Options) (*App, error) {
 	if err := jobs.Register(a.Queue, &purgeWorker{auth: a.Auth}); err != nil {
 		return fail(err)
 	}
+	if a.Demand, err = demand.NewService(a.DB, members, outboxMailer{a.Outbox}, a.Catalog, a.Clock, c.BaseURL); err != nil {
+		return fail(err)
+	}
+	if err := jobs.Register(a.Queue, &demand.ReminderWorker{Service: a.Demand}); err != nil {
+		return fail(err)
+	}
 
-	tpl, err := web.ParseTemplates(webassets.Templates(), webassets.Static, member.Templates(), admin.Templates())
+	tpl, err := web.ParseTemplates(webassets.Templates(), webassets.Static, member.Templates(), demand.Templates(), admin.Templates())
 	if err != nil {
 		return fail(err)
 	}
 	a.Web = web.NewServer(a.Catalog, a.Log, tpl, a.Auth, web.Options{SecureCookies: c.SecureCookies, MaxBodyBytes: c.MaxBodyBytes})
-	a.Web.SetNav(append(member.Nav(), admin.Nav()...))
+	a.Web.SetNav(slices.Concat(member.Nav(), demand.Nav(), admin.Nav()))
 
 	memberHandlers := member.NewHandlers(a.Members, a.Web)
 	adminHandlers := admin.NewHandlers(a.DB, a.Web, a.Outbox, a.Clock)
-	a.Routes = append(memberHandlers.Routes(), adminHandlers.Routes()...)
+	demandHandlers := demand.NewHandlers(a.Demand, a.Web)
+	a.Routes = slices.Concat(memberHandlers.Routes(), demandHandlers.Routes(), adminHandlers.Routes())
 
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))

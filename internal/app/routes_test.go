@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"kopit/internal/demand"
 	"kopit/internal/platform/db"
 	"kopit/internal/platform/mail"
 )
@@ -53,6 +54,17 @@ func TestRouteRoleMatrix(t *testing.T) {
 	hzd, ekom, rms := e.org("Hessische Zentrale für Datenverarbeitung"), e.org("ekom21 – KGRZ Hessen"), e.org("Rhein-Main Systemhaus GmbH")
 	hzdUser, ekomUser := e.user("einkauf@hzd.example"), e.user("einkauf@ekom21.example")
 	victim := e.createUser("Hessische Zentrale für Datenverarbeitung", "victim@hzd.example", "member_buyer")
+	fx := e.demandFixture()
+	if err := e.answer("einkauf@hzd.example", fx.call.ID, demand.AnswerInput{Lots: map[string]demand.LotAnswerInput{
+		fx.lots[0].ID: yes(map[string]string{fx.items[0].ID: "10"}, map[string]string{fx.items[0].ID: "12"}),
+		fx.lots[1].ID: {Participates: "no"},
+	}}); err != nil {
+		t.Fatal(err)
+	}
+	proj, lot, call, call2 := "/projects/"+fx.project.ID, fx.lots[0].ID, "/calls/"+fx.call.ID, "/calls/"+fx.hzdOnlyCall.ID
+	office := func(code int, more string) map[string]int {
+		return expect(403, fmt.Sprintf("admin=%d pm=%d legal=%d anon=303 %s", code, code, code, more))
+	}
 	var mailID string
 	err := e.app.DB.InTx(t.Context(), func(tx *db.Tx) (err error) {
 		mailID, err = e.app.Outbox.Enqueue(t.Context(), tx, mail.Message{To: "someone@hzd.example", Subject: "Test", Body: "Hallo"})
@@ -96,6 +108,25 @@ func TestRouteRoleMatrix(t *testing.T) {
 		{"GET /outbox", "/outbox", expect(403, html("admin=200"))},
 		{"GET /outbox/{id}", "/outbox/" + mailID, expect(403, html("admin=200"))},
 		{"POST /outbox/{id}/retry", "/outbox/01nonexistentmail000000000/retry", expect(403, html("admin=404"))},
+		// Demand bundling: the office plans, members answer calls they are invited to.
+		{"GET /projects", "/projects", office(200, "")},
+		{"GET /projects/new", "/projects/new", office(200, "legal=403")},
+		{"POST /projects", "/projects", office(422, "legal=403")},
+		{"GET /projects/{id}", proj, office(200, "")},
+		{"GET /projects/{id}/edit", proj + "/edit", office(200, "legal=403")},
+		{"POST /projects/{id}", proj, office(422, "legal=403")},
+		{"POST /projects/{id}/lots", proj + "/lots", office(422, "legal=403")},
+		{"POST /projects/{id}/lots/{lot}/items", proj + "/lots/" + lot + "/items", office(422, "legal=403")},
+		{"GET /projects/{id}/calls/new", proj + "/calls/new", office(200, "legal=403")},
+		{"POST /projects/{id}/calls", proj + "/calls", office(422, "legal=403")},
+		{"GET /calls", "/calls", office(200, "madmin=200 buyer=200 other=200")},
+		{"GET /calls/{id}", call, office(200, "madmin=200 buyer=200 other=200")},
+		{"GET /calls/{id}", call2, office(200, "madmin=200 buyer=200 other=404")},
+		{"POST /calls/{id}/answers", call2 + "/answers", expect(403, "madmin=422 buyer=422 other=404 anon=303")},
+		{"GET /calls/{id}/aggregate", call + "/aggregate", office(200, "")},
+		{"GET /calls/{id}/export.csv", call + "/export.csv", office(200, "")},
+		{"GET /calls/{id}/export.xlsx", call + "/export.xlsx", office(200, "")},
+		{"GET /cpv", "/cpv?q=notebook", expect(200, "anon=303")},
 		// Browser sessions cannot use the API: it takes tokens only (see TestAPI).
 		{"GET /api/v1/organisations", "/api/v1/organisations", expect(401, "")},
 		{"GET /api/v1/users", "/api/v1/users", expect(401, "")},

@@ -7,7 +7,7 @@ import "testing"
 func TestSummariseValue(t *testing.T) {
 	p := Project{FrameworkMonths: 36, OptionMonths: 12, Lots: []Lot{
 		{ID: "l1", Number: 1, Title: "Notebooks", Items: []Item{
-			{ID: "nb", UnitPrice4: 8_999_900},  // 899.99 €
+			{ID: "nb", UnitPrice4: 8_999_900},   // 899.99 €
 			{ID: "dock", UnitPrice4: 1_499_500}, // 149.95 €
 		}},
 		{ID: "l2", Number: 2, Title: "Monitore", Items: []Item{{ID: "mon", UnitPrice4: 2_345_678}}}, // 234.5678 €

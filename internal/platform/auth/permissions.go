@@ -13,6 +13,10 @@ const (
 	ViewOutbox          Permission = "outbox.view"
 	ManageOutbox        Permission = "outbox.manage"
 	ManageOwnProfile    Permission = "profile.manage"
+	ViewProjects        Permission = "projects.view"
+	ManageProjects      Permission = "projects.manage"
+	ViewCalls           Permission = "calls.view"
+	AnswerCalls         Permission = "calls.answer"
 )
 
 // Reach is how far a grant extends over tenants.
@@ -32,21 +36,25 @@ var grants = map[Role]map[Permission]Reach{
 		ViewDashboard: ReachAll, ViewOrganisations: ReachAll, ManageOrganisations: ReachAll,
 		ViewUsers: ReachAll, ManageUsers: ReachAll, ViewAudit: ReachAll, ViewOutbox: ReachAll,
 		ManageOutbox: ReachAll, ManageOwnProfile: ReachOwn,
+		ViewProjects: ReachAll, ManageProjects: ReachAll, ViewCalls: ReachAll,
 	},
 	ProcurementManager: {
 		ViewDashboard: ReachAll, ViewOrganisations: ReachAll, ViewUsers: ReachAll, ManageOwnProfile: ReachOwn,
+		ViewProjects: ReachAll, ManageProjects: ReachAll, ViewCalls: ReachAll,
 	},
 	LegalAdvisor: {
 		ViewDashboard: ReachAll, ViewOrganisations: ReachAll, ManageOwnProfile: ReachOwn,
+		ViewProjects: ReachAll, ViewCalls: ReachAll,
 	},
 	// Every member may inspect the member register (§ 31 GenG), but sees users
 	// and data of its own organisation only.
 	MemberAdmin: {
 		ViewDashboard: ReachOwn, ViewOrganisations: ReachRegister, ViewUsers: ReachOwn, ManageUsers: ReachOwn,
-		ViewAudit: ReachOwn, ManageOwnProfile: ReachOwn,
+		ViewAudit: ReachOwn, ManageOwnProfile: ReachOwn, ViewCalls: ReachOwn, AnswerCalls: ReachOwn,
 	},
 	MemberBuyer: {
 		ViewDashboard: ReachOwn, ViewOrganisations: ReachRegister, ManageOwnProfile: ReachOwn,
+		ViewCalls: ReachOwn, AnswerCalls: ReachOwn,
 	},
 	MemberRepresentative: {
 		ViewDashboard: ReachOwn, ViewOrganisations: ReachRegister, ManageOwnProfile: ReachOwn,

@@ -9,6 +9,7 @@ import (
 	"kopit/internal/platform/auth"
 	"kopit/internal/platform/errs"
 	"kopit/internal/platform/i18n"
+	"kopit/internal/platform/money"
 )
 
 // Page is what every template gets: the layout's needs plus Data, the page's
@@ -137,7 +138,7 @@ func (p *Page) SetErrors(err error) bool {
 // FieldView is what the "field" partial renders: label, hint, error and input
 // tied together with ids and aria attributes.
 type FieldView struct {
-	Name, Label, Type, Value, Error, Hint, Autocomplete, Optional string
+	ID, Name, Label, Type, Value, Error, Hint, Autocomplete, Optional string
 	Required                                                      bool
 	Options                                                       []Option
 }
@@ -151,8 +152,8 @@ type Option struct {
 // Field builds a FieldView for the "field" partial. opts are "required",
 // "hint=<key>", "autocomplete=<token>"; typ "textarea" and "select" give those elements.
 func (p *Page) Field(name, labelKey, typ string, opts ...string) FieldView {
-	v := FieldView{Name: name, Label: p.T(labelKey), Type: typ, Value: p.Form.Get(name), Error: p.Form.Error(name),
-		Optional: p.T("form.optional")}
+	v := FieldView{ID: "f-" + name, Name: name, Label: p.T(labelKey), Type: typ, Value: p.Form.Get(name),
+		Error: p.Form.Error(name), Optional: p.T("form.optional")}
 	for _, o := range opts {
 		switch {
 		case o == "required":
@@ -165,6 +166,20 @@ func (p *Page) Field(name, labelKey, typ string, opts ...string) FieldView {
 	}
 	return v
 }
+
+// BlankField is Field without the submitted value and message, with its id
+// prefixed, for pages that repeat one form several times (e.g. per lot).
+func (p *Page) BlankField(prefix, name, labelKey, typ string, opts ...string) FieldView {
+	v := p.Field(name, labelKey, typ, opts...)
+	v.ID, v.Value, v.Error = "f-"+prefix+"-"+name, "", ""
+	return v
+}
+
+// EuroE4 shows an amount in ten-thousandths of a euro ("1.234,5678 €").
+func (p *Page) EuroE4(v int64) string { return money.FormatE4(v, p.Lang) + " €" }
+
+// Euro shows cents ("1.234,56 €").
+func (p *Page) Euro(cents int64) string { return money.FormatCents(cents, p.Lang) + " €" }
 
 // Select builds a select FieldView from options whose labels are message keys
 // (labelPrefix + value).

@@ -1,0 +1,73 @@
+package demand
+
+import (
+	"context"
+	"embed"
+	"fmt"
+	"io/fs"
+
+	"github.com/riverqueue/river"
+
+	"kopit/internal/platform/auth"
+	"kopit/internal/platform/web"
+)
+
+//go:embed templates/*.html
+var templates embed.FS
+
+// Templates returns the module's page templates.
+func Templates() fs.FS {
+	sub, _ := fs.Sub(templates, "templates")
+	return sub
+}
+
+// Routes lists the module's endpoints with the permission each needs.
+func (h *Handlers) Routes() []web.Route {
+	return []web.Route{
+		{Method: "GET", Pattern: "/projects", Perm: auth.ViewProjects, Handler: h.listProjects},
+		{Method: "GET", Pattern: "/projects/new", Perm: auth.ManageProjects, Handler: h.newProject},
+		{Method: "POST", Pattern: "/projects", Perm: auth.ManageProjects, Handler: h.createProject},
+		{Method: "GET", Pattern: "/projects/{id}", Perm: auth.ViewProjects, Handler: h.showProject},
+		{Method: "GET", Pattern: "/projects/{id}/edit", Perm: auth.ManageProjects, Handler: h.editProject},
+		{Method: "POST", Pattern: "/projects/{id}", Perm: auth.ManageProjects, Handler: h.updateProject},
+		{Method: "POST", Pattern: "/projects/{id}/lots", Perm: auth.ManageProjects, Handler: h.addLot},
+		{Method: "POST", Pattern: "/projects/{id}/lots/{lot}/items", Perm: auth.ManageProjects, Handler: h.addItem},
+		{Method: "GET", Pattern: "/projects/{id}/calls/new", Perm: auth.ManageProjects, Handler: h.newCall},
+		{Method: "POST", Pattern: "/projects/{id}/calls", Perm: auth.ManageProjects, Handler: h.openCall},
+		{Method: "GET", Pattern: "/calls", Perm: auth.ViewCalls, Handler: h.listCalls},
+		{Method: "GET", Pattern: "/calls/{id}", Perm: auth.ViewCalls, Handler: h.showCall},
+		{Method: "POST", Pattern: "/calls/{id}/answers", Perm: auth.AnswerCalls, Handler: h.submitAnswers},
+		{Method: "GET", Pattern: "/calls/{id}/aggregate", Perm: auth.ViewProjects, Handler: h.showAggregate},
+		{Method: "GET", Pattern: "/calls/{id}/export.csv", Perm: auth.ViewProjects, Handler: h.exportCSV},
+		{Method: "GET", Pattern: "/calls/{id}/export.xlsx", Perm: auth.ViewProjects, Handler: h.exportXLSX},
+		{Method: "GET", Pattern: "/cpv", Perm: auth.ViewDashboard, Handler: h.searchCPV},
+	}
+}
+
+// Nav lists the module's navigation entries.
+func Nav() []web.NavEntry {
+	return []web.NavEntry{
+		{Href: "/projects", LabelKey: "nav.projects", Perm: auth.ViewProjects},
+		{Href: "/calls", LabelKey: "nav.calls", Perm: auth.ViewCalls},
+	}
+}
+
+// ReminderArgs is the periodic job that sends demand-call reminders.
+type ReminderArgs struct{}
+
+// Kind names the job.
+func (ReminderArgs) Kind() string { return "demand.reminders" }
+
+// ReminderWorker runs SendReminders.
+type ReminderWorker struct {
+	river.WorkerDefaults[ReminderArgs]
+	Service *Service
+}
+
+// Work sends due reminders.
+func (w *ReminderWorker) Work(ctx context.Context, _ *river.Job[ReminderArgs]) error {
+	if _, err := w.Service.SendReminders(ctx); err != nil {
+		return fmt.Errorf("demand reminders: %w", err)
+	}
+	return nil
+}

@@ -1,0 +1,85 @@
+package member
+
+import (
+	"context"
+
+	"kopit/internal/platform/auth"
+	"kopit/internal/platform/db"
+)
+
+// OrgRef names an organisation for other modules.
+type OrgRef struct {
+	ID, Name, ShortName string
+	Kind                auth.OrgKind
+}
+
+// Contact is a user other modules may mail.
+type Contact struct{ Name, Email, Lang string }
+
+// MemberOrganisations lists the cooperative's members by name: what other
+// modules need to address members without reading this module's tables.
+func (s *Store) MemberOrganisations(ctx context.Context) ([]OrgRef, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT id, name, short_name, kind FROM organisations
+		WHERE kind IN ('state_agency', 'municipality', 'university', 'public_body') ORDER BY name`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []OrgRef
+	for rows.Next() {
+		var o OrgRef
+		if err := rows.Scan(&o.ID, &o.Name, &o.ShortName, &o.Kind); err != nil {
+			return nil, err
+		}
+		out = append(out, o)
+	}
+	return out, rows.Err()
+}
+
+// OrganisationNames maps ids to names.
+func (s *Store) OrganisationNames(ctx context.Context, ids []string) (map[string]string, error) {
+	out := map[string]string{}
+	if len(ids) == 0 {
+		return out, nil
+	}
+	args := make([]any, len(ids))
+	for i, id := range ids {
+		args[i] = id
+	}
+	rows, err := s.db.QueryContext(ctx, "SELECT id, name FROM organisations WHERE id IN ("+db.In(len(ids))+")", args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id, name string
+		if err := rows.Scan(&id, &name); err != nil {
+			return nil, err
+		}
+		out[id] = name
+	}
+	return out, rows.Err()
+}
+
+// Contacts lists the active users of an organisation holding any of roles.
+func (s *Store) Contacts(ctx context.Context, orgID string, roles ...auth.Role) ([]Contact, error) {
+	args := []any{orgID}
+	for _, r := range roles {
+		args = append(args, r)
+	}
+	rows, err := s.db.QueryContext(ctx, `SELECT DISTINCT u.name, u.email, u.lang FROM users u JOIN user_roles r ON r.user_id = u.id
+		WHERE u.org_id = ? AND u.active = TRUE AND r.role IN (`+db.In(len(roles))+`) ORDER BY u.email`, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []Contact
+	for rows.Next() {
+		var c Contact
+		if err := rows.Scan(&c.Name, &c.Email, &c.Lang); err != nil {
+			return nil, err
+		}
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}
