@@ -57,7 +57,7 @@ func resetLink(t *testing.T, e *env, email string) string {
 	if code, _ := e.do(e.client(""), "POST", "/password/forgot", url.Values{"email": {email}}); code != 303 {
 		t.Fatalf("forgot: %d", code)
 	}
-	link := linkRE.FindString(e.sentTo(email).Body)
+	link := linkRE.FindString(e.sentTo(email, "Passwort").Body)
 	if link == "" {
 		t.Fatal("no link in the reset mail")
 	}

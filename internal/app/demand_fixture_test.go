@@ -5,6 +5,7 @@ import (
 
 	"kopit/internal/demand"
 	"kopit/internal/platform/audit"
+	"kopit/internal/platform/auth"
 	"kopit/internal/platform/clock"
 )
 
@@ -84,3 +85,5 @@ func (e *env) answer(email, callID string, in demand.AnswerInput) error {
 func yes(est, max map[string]string) demand.LotAnswerInput {
 	return demand.LotAnswerInput{Participates: "yes", Estimate: est, Max: max}
 }
+
+func allScope() auth.Scope { return auth.AllScope() }

@@ -163,14 +163,15 @@ func (e *env) createUser(orgName, email string, roles ...string) string {
 	return u.ID
 }
 
-// sentTo waits for the delivery job and returns the last mail sent to addr.
-func (e *env) sentTo(addr string) mail.Message {
+// sentTo waits for the delivery job and returns the last mail sent to addr
+// whose subject contains subject.
+func (e *env) sentTo(addr, subject string) mail.Message {
 	e.t.Helper()
 	deadline := time.Now().Add(10 * time.Second)
 	for time.Now().Before(deadline) {
 		e.mails.mu.Lock()
 		for i := len(e.mails.sent) - 1; i >= 0; i-- {
-			if e.mails.sent[i].To == addr {
+			if e.mails.sent[i].To == addr && strings.Contains(e.mails.sent[i].Subject, subject) {
 				m := e.mails.sent[i]
 				e.mails.mu.Unlock()
 				return m

@@ -62,25 +62,26 @@ func coverageFrom() Date { return NewDate(2024, 1, 1) }
 // CoverageFrom is the first day for which the tables hold rules.
 func CoverageFrom() Date { return coverageFrom() }
 
-// Activate puts a draft row in force from the given day (e.g. the Hessian
-// reform raising the Direktauftrag limit, once it is promulgated). id is the
-// row's ID in the procedure table.
+// Activate puts a draft in force from the given day (e.g. the Hessian reform
+// raising the Direktauftrag limits, once it is promulgated). id is the ID the
+// draft's rows share in the procedure table (see DraftHVTGReform2026).
 func (r *Rules) Activate(id string, from Date) error {
 	if from.IsZero() {
-		return invalid("from", "a draft row needs the day from which it applies")
+		return invalid("from", "a draft needs the day from which it applies")
 	}
+	n := 0
 	for i := range r.Procedures {
 		row := &r.Procedures[i]
-		if row.ID != id {
+		if row.ID != id || row.Status != StatusDraft {
 			continue
 		}
-		if row.Status != StatusDraft {
-			return invalid("id", "row %q is not a draft", id)
-		}
 		row.Active, row.ValidFrom = true, from
-		return nil
+		n++
 	}
-	return invalid("id", "no draft row %q", id)
+	if n == 0 {
+		return invalid("id", "no draft %q in the tables", id)
+	}
+	return nil
 }
 
 // FigureRow is a single legal figure used in a rule (a month or day count, a
