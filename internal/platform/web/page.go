@@ -139,8 +139,8 @@ func (p *Page) SetErrors(err error) bool {
 // tied together with ids and aria attributes.
 type FieldView struct {
 	ID, Name, Label, Type, Value, Error, Hint, Autocomplete, Optional string
-	Required                                                      bool
-	Options                                                       []Option
+	Required                                                          bool
+	Options                                                           []Option
 }
 
 // Option is a choice of a select field.
