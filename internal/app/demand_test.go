@@ -166,3 +166,28 @@ func TestDemandReminders(t *testing.T) {
 		t.Fatalf("reminders are sent once, got %d more", n)
 	}
 }
+
+// The demo's finished call: five members asked, three answered, one of them
+// opted out of lot 2.
+func TestDemoDemandCall(t *testing.T) {
+	e := newEnv(t, "")
+	calls, err := e.app.Demand.Store().Calls(context.Background(), e.app.DB, allScope(), "")
+	if err != nil || len(calls) != 1 {
+		t.Fatalf("demo calls: %v %v", calls, err)
+	}
+	c := calls[0]
+	if c.Open(e.clock.Now()) || c.InvitedCount != 5 || c.AnsweredCount != 3 {
+		t.Fatalf("demo call: open %v, %d of %d answered", c.Open(e.clock.Now()), c.AnsweredCount, c.InvitedCount)
+	}
+	// Lot 1 per year: 950 × 899.99 + 510 × 149.95 = 931,465.00 €; lot 2: 450 × 234.5678 = 105,555.51 €;
+	// over 36 + 12 months: 1,037,020.51 × 4 = 4,148,082.04 €.
+	code, body := e.do(e.client("vergabe@kop-it.example"), "GET", "/calls/"+c.ID+"/aggregate", nil)
+	if code != 200 || !strings.Contains(body, "4.148.082,04 €") || !strings.Contains(body, "3 von 5 Mitgliedern") {
+		t.Fatalf("demo aggregate: %d", code)
+	}
+	// A member sees its own answer, read-only after the deadline.
+	code, body = e.do(e.client("einkauf@ekom21.example"), "GET", "/calls/"+c.ID, nil)
+	if code != 200 || !strings.Contains(body, "Ihre Antwort") || !strings.Contains(body, "Nicht beteiligt.") || strings.Contains(body, "HZD") {
+		t.Fatalf("ekom21's view of the demo call: %d", code)
+	}
+}

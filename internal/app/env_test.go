@@ -70,7 +70,7 @@ func newEnv(t *testing.T, databaseURL string) *env {
 		t.Fatal(err)
 	}
 	e.app = a
-	if _, err := demo.Load(ctx, a.DB, a.Members, a.Auth.Hasher()); err != nil {
+	if _, err := demo.Load(ctx, a); err != nil {
 		t.Fatal(err)
 	}
 	if err := a.Start(ctx); err != nil {

@@ -25,7 +25,7 @@ func runDemo(args []string, stdout, stderr io.Writer) int {
 		return exitProblem
 	}
 	defer a.Close(ctx)
-	res, err := demo.Load(ctx, a.DB, a.Members, a.Auth.Hasher())
+	res, err := demo.Load(ctx, a)
 	if err != nil {
 		explain(stderr, err)
 		return exitProblem

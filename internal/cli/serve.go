@@ -54,7 +54,7 @@ func serve(ctx context.Context, c app.Config, withDemo bool, stdout, stderr io.W
 		return err
 	}
 	if withDemo {
-		res, err := demo.Load(ctx, a.DB, a.Members, a.Auth.Hasher())
+		res, err := demo.Load(ctx, a)
 		if err != nil {
 			a.Close(context.Background())
 			return err

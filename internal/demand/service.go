@@ -323,3 +323,11 @@ func (s *Service) SendReminders(ctx context.Context) (int, error) {
 	}
 	return sent, nil
 }
+
+// WithClock returns a copy of the service that tells time by c (the demo
+// loader records a call as it happened weeks ago).
+func (s *Service) WithClock(c clock.Clock) *Service {
+	cp := *s
+	cp.clock = c
+	return &cp
+}

@@ -7,7 +7,10 @@ import (
 	"context"
 	"fmt"
 	"strconv"
+	"time"
 
+	"kopit/internal/app"
+	"kopit/internal/demand"
 	"kopit/internal/member"
 	"kopit/internal/platform/audit"
 	"kopit/internal/platform/auth"
@@ -27,8 +30,12 @@ type Result struct {
 	Logins                             []Login
 }
 
-// Load creates what is missing.
-func Load(ctx context.Context, d *db.DB, members *member.Service, hasher *auth.Hasher) (Result, error) {
+// Load creates what is missing: the register, then the finished demand call.
+func Load(ctx context.Context, a *app.App) (Result, error) {
+	return load(ctx, a.DB, a.Members, a.Demand, a.Auth.Hasher(), a.Clock.Now())
+}
+
+func load(ctx context.Context, d *db.DB, members *member.Service, demandSvc *demand.Service, hasher *auth.Hasher, now time.Time) (Result, error) {
 	var res Result
 	hash, err := hasher.Hash(Password)
 	if err != nil {
@@ -68,6 +75,9 @@ func Load(ctx context.Context, d *db.DB, members *member.Service, hasher *auth.H
 				res.Logins = append(res.Logins, Login{Email: email, Role: u.roles[0], Org: o.short})
 			}
 		}
+	}
+	if err := loadDemand(ctx, d, members, demandSvc, now); err != nil {
+		return res, fmt.Errorf("demo demand call: %w", err)
 	}
 	return res, nil
 }
