@@ -3,8 +3,9 @@ package law
 import "fmt"
 
 // ValidateFrameworkTerm checks the term of a framework agreement awarded
-// above the thresholds against the maximum of § 21 Abs. 6 VgV (4 years),
-// using the rules valid today's tables hold from CoverageFrom on.
+// above the thresholds against the maximum of § 21 Abs. 6 VgV (48 months),
+// using the built-in figure as valid on CoverageFrom. Use the Rules method
+// to check against a particular day.
 func ValidateFrameworkTerm(months int) error {
 	return Default().ValidateFrameworkTerm(months, coverageFrom())
 }

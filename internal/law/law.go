@@ -33,7 +33,9 @@ const (
 )
 
 // Authorities lists the kinds the engine accepts.
-func Authorities() []Authority { return []Authority{Central, SubCentral, HessenLand, HessenMunicipality} }
+func Authorities() []Authority {
+	return []Authority{Central, SubCentral, HessenLand, HessenMunicipality}
+}
 
 // ParseAuthority reads one of Authorities.
 func ParseAuthority(s string) (Authority, error) {
@@ -139,11 +141,11 @@ const (
 
 // National procedures (UVgO, HVTG).
 const (
-	PublicTender                      Procedure = "public_tender"
-	RestrictedTender                  Procedure = "restricted_tender" // beschränkte Ausschreibung mit Teilnahmewettbewerb
+	PublicTender                       Procedure = "public_tender"
+	RestrictedTender                   Procedure = "restricted_tender" // beschränkte Ausschreibung mit Teilnahmewettbewerb
 	RestrictedTenderWithoutCompetition Procedure = "restricted_tender_without_competition"
-	NegotiatedAward                   Procedure = "negotiated_award"
-	DirectAward                       Procedure = "direct_award"
+	NegotiatedAward                    Procedure = "negotiated_award"
+	DirectAward                        Procedure = "direct_award"
 )
 
 // Limit names a minimum time limit (the keys of Plan.MinDays).
@@ -227,8 +229,8 @@ type Step struct {
 	Date  Date  `json:"date"`
 	Until *Date `json:"until,omitempty"`
 	// NotBefore is the earliest instant for a deadline or the contract.
-	NotBefore *time.Time  `json:"not_before,omitempty"`
-	Days      int          `json:"days,omitempty"`
-	Source    string       `json:"source,omitempty"`
-	Note      string       `json:"note,omitempty"`
+	NotBefore *time.Time `json:"not_before,omitempty"`
+	Days      int        `json:"days,omitempty"`
+	Source    string     `json:"source,omitempty"`
+	Note      string     `json:"note,omitempty"`
 }

@@ -96,13 +96,13 @@ type FigureRow struct {
 
 // Figure keys.
 const (
-	FigFrameworkMaxMonths  = "framework_max_months"
-	FigPINMinDaysBefore    = "pin_min_days_before_notice"
-	FigPINMaxMonthsBefore  = "pin_max_months_before_notice"
-	FigInfoLeadDays        = "additional_info_lead_days"
-	FigInfoLeadDaysUrgent  = "additional_info_lead_days_urgent"
-	FigSmallLotMaxCents    = "small_lot_max_cents"
-	FigSmallLotSharePct    = "small_lot_share_percent"
+	FigFrameworkMaxMonths = "framework_max_months"
+	FigPINMinDaysBefore   = "pin_min_days_before_notice"
+	FigPINMaxMonthsBefore = "pin_max_months_before_notice"
+	FigInfoLeadDays       = "additional_info_lead_days"
+	FigInfoLeadDaysUrgent = "additional_info_lead_days_urgent"
+	FigSmallLotMaxCents   = "small_lot_max_cents"
+	FigSmallLotSharePct   = "small_lot_share_percent"
 )
 
 func figureTable() []FigureRow {

@@ -14,8 +14,8 @@ type ThresholdRow struct {
 }
 
 const (
-	delReg2023 = "Delegierte Verordnung (EU) 2023/2495"
-	delReg2025 = "Delegierte Verordnung (EU) 2025/2152 (ABl. L 2025/7079)"
+	delReg2023 = "Delegierten Verordnung (EU) 2023/2495"
+	delReg2025 = "Delegierten Verordnung (EU) 2025/2152 (ABl. L 2025/7079)"
 	gwb106     = "§ 106 Abs. 2 Nr. 1 GWB"
 )
 
