@@ -130,6 +130,12 @@ func TestRouteRoleMatrix(t *testing.T) {
 		// Browser sessions cannot use the API: it takes tokens only (see TestAPI).
 		{"GET /api/v1/organisations", "/api/v1/organisations", expect(401, "")},
 		{"GET /api/v1/users", "/api/v1/users", expect(401, "")},
+		{"GET /api/v1/projects", "/api/v1/projects", expect(401, "")},
+		{"GET /api/v1/calls", "/api/v1/calls", expect(401, "")},
+		{"GET /api/v1/calls/{id}", "/api/v1" + call, expect(401, "")},
+		{"GET /api/v1/calls/{id}/answers", "/api/v1" + call + "/answers", expect(401, "")},
+		{"PUT /api/v1/calls/{id}/answers", "/api/v1" + call + "/answers", expect(401, "")},
+		{"GET /api/v1/calls/{id}/aggregate", "/api/v1" + call + "/aggregate", expect(401, "")},
 		// Public pages.
 		{"GET /login", "/login", expect(303, "anon=200")},
 		{"GET /lang", "/lang?lang=en&back=/", expect(303, "")},
@@ -156,7 +162,7 @@ func TestRouteRoleMatrix(t *testing.T) {
 		method := strings.Fields(r.route)[0]
 		for p := range players {
 			var form url.Values
-			if method == "POST" {
+			if method == "POST" || method == "PUT" {
 				form = url.Values{}
 			}
 			got, _ := e.do(clients[p].c, method, r.path, form)

@@ -41,6 +41,13 @@ func (h *Handlers) Routes() []web.Route {
 		{Method: "GET", Pattern: "/calls/{id}/export.csv", Perm: auth.ViewProjects, Handler: h.exportCSV},
 		{Method: "GET", Pattern: "/calls/{id}/export.xlsx", Perm: auth.ViewProjects, Handler: h.exportXLSX},
 		{Method: "GET", Pattern: "/cpv", Perm: auth.ViewDashboard, Handler: h.searchCPV},
+
+		{Method: "GET", Pattern: "/api/v1/projects", Perm: auth.ViewProjects, Handler: h.apiProjects},
+		{Method: "GET", Pattern: "/api/v1/calls", Perm: auth.ViewCalls, Handler: h.apiCalls},
+		{Method: "GET", Pattern: "/api/v1/calls/{id}", Perm: auth.ViewCalls, Handler: h.apiCall},
+		{Method: "GET", Pattern: "/api/v1/calls/{id}/answers", Perm: auth.ViewCalls, Handler: h.apiAnswers},
+		{Method: "PUT", Pattern: "/api/v1/calls/{id}/answers", Perm: auth.AnswerCalls, Handler: h.apiSubmitAnswers},
+		{Method: "GET", Pattern: "/api/v1/calls/{id}/aggregate", Perm: auth.ViewProjects, Handler: h.apiAggregate},
 	}
 }
 

@@ -126,3 +126,26 @@ func group(n int64, lang string) string {
 
 func pad4(n int64) string { s := big.NewInt(n).String(); return strings.Repeat("0", 4-len(s)) + s }
 func pad2(n int64) string { s := big.NewInt(n).String(); return strings.Repeat("0", 2-len(s)) + s }
+
+// PlainCents writes cents for machines: "1234.56", "-0.05".
+func PlainCents(c int64) string {
+	neg := c < 0
+	if neg {
+		c = -c
+	}
+	s := big.NewInt(c/100).String() + "." + pad2(c%100)
+	if neg {
+		return "-" + s
+	}
+	return s
+}
+
+// PlainE4 writes ten-thousandths of a euro for machines with two to four
+// decimals: "899.99", "234.5678".
+func PlainE4(v int64) string {
+	fs := strings.TrimRight(pad4(v%10000), "0")
+	for len(fs) < 2 {
+		fs += "0"
+	}
+	return big.NewInt(v/10000).String() + "." + fs
+}
