@@ -2,8 +2,8 @@ package cli
 
 import (
 	"bytes"
-	"fmt"
 	"database/sql"
+	"fmt"
 	"path/filepath"
 	"strings"
 	"testing"
