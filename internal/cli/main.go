@@ -37,7 +37,7 @@ func commands() map[string]command {
 		"demo":    {"load the demo cooperative (idempotent)", runDemo},
 		"user":    {"manage users: create, set-password, grant", runUser},
 		"audit":   {"audit log: verify the hash chain", runAudit},
-		// LAWCMD "law":     {"procurement-law engine: plan a procedure", runLaw},
+		"law":     {"procurement-law engine: plan a procedure", runLaw},
 		"version": {"print the version and the schema version", runVersion},
 	}
 }

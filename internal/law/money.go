@@ -68,3 +68,24 @@ func (c Cents) String() string {
 // MarshalJSON encodes the amount as a JSON number in euros, exactly as
 // String writes it: 216000 or 250000.50. No float is involved.
 func (c Cents) MarshalJSON() ([]byte, error) { return []byte(c.String()), nil }
+
+// Display writes the amount for English text: "80,000" or "250,000.50".
+func (c Cents) Display() string {
+	s := c.String()
+	intPart, frac := s, ""
+	if i := strings.IndexByte(s, '.'); i >= 0 {
+		intPart, frac = s[:i], s[i:]
+	}
+	sign := ""
+	if strings.HasPrefix(intPart, "-") {
+		sign, intPart = "-", intPart[1:]
+	}
+	var b strings.Builder
+	for i := range len(intPart) {
+		if i > 0 && (len(intPart)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteByte(intPart[i])
+	}
+	return sign + b.String() + frac
+}

@@ -41,7 +41,7 @@ func (r *Rules) Plan(in Input) (Plan, error) {
 	if in.Nature == Services {
 		if soc, err := r.Threshold(in.Authority, SocialServices, in.Date); err == nil {
 			p.judge("social_services", soc.Source, fmt.Sprintf("If the services are social and other specific services "+
-				"(§ 130 GWB), the threshold is %s € and a special regime applies, which the engine does not cover.", soc.Amount))
+				"(§ 130 GWB), the threshold is %s € and a special regime applies, which the engine does not cover.", soc.Amount.Display()))
 		}
 	}
 	if p.EUWide {
@@ -159,7 +159,7 @@ func (r *Rules) judgeEU(p *Plan, in Input, minBefore, maxBefore FigureRow) {
 		if share, err := r.figure(FigSmallLotSharePct, in.Date); err == nil {
 			p.judge("small_lots", lot.Source, fmt.Sprintf("If the contract is divided into lots, lots under %s € may "+
 				"be awarded without an EU-wide procedure as long as together they do not exceed %d %% of the value of "+
-				"all lots; which lots to take out is the buyer's decision.", Cents(lot.Value), share.Value))
+				"all lots; which lots to take out is the buyer's decision.", Cents(lot.Value).Display(), share.Value))
 		}
 	}
 	if p.Flags.Urgent {
@@ -237,7 +237,7 @@ func (r *Rules) planNational(p *Plan, in Input, pub Date) error {
 	for _, o := range p.ProcedureDetails {
 		if o.Status == StatusSecondary {
 			p.judge("secondary_source", o.Source, fmt.Sprintf("The value limit for %s (%s €) is taken from a secondary "+
-				"source; confirm it against %s and the current Vergabeerlass.", o.Procedure, *o.MaxValue, o.Source))
+				"source; confirm it against %s and the current Vergabeerlass.", o.Procedure, o.MaxValue.Display(), o.Source))
 		}
 	}
 	r.judgeDrafts(p, in)
@@ -256,7 +256,7 @@ func (r *Rules) judgeDrafts(p *Plan, in Input) {
 			continue
 		}
 		p.judge("draft_"+strings.ReplaceAll(d.ID, "-", "_"), d.Source, fmt.Sprintf("A draft, not in force, would "+
-			"allow %s up to %s €; it is not applied until an administrator activates it.", d.Procedure, d.MaxValue))
+			"allow %s up to %s €; it is not applied until an administrator activates it.", d.Procedure, d.MaxValue.Display()))
 	}
 }
 
