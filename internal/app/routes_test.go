@@ -65,8 +65,20 @@ func TestRouteRoleMatrix(t *testing.T) {
 	office := func(code int, more string) map[string]int {
 		return expect(403, fmt.Sprintf("admin=%d pm=%d legal=%d anon=303 %s", code, code, code, more))
 	}
+	demoCall := "/calls/" + e.demoCall().ID
+	pmActor, err := e.app.Auth.SessionActor(t.Context(), mustLogin(e, "vergabe@kop-it.example"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := e.planForm()
+	plan, err := e.app.Demand.CreatePlan(t.Context(), pmActor, e.demoCall().ID, demand.PlanInput{Authority: f.Get("authority"),
+		Procedure: "open", ESubmission: true, PublicationDate: f.Get("publication_date"), DeadlineDate: f.Get("deadline_date"),
+		DeadlineTime: "10:00", AwardDate: f.Get("award_date")})
+	if err != nil {
+		t.Fatal(err)
+	}
 	var mailID string
-	err := e.app.DB.InTx(t.Context(), func(tx *db.Tx) (err error) {
+	err = e.app.DB.InTx(t.Context(), func(tx *db.Tx) (err error) {
 		mailID, err = e.app.Outbox.Enqueue(t.Context(), tx, mail.Message{To: "someone@hzd.example", Subject: "Test", Body: "Hallo"})
 		return err
 	})
@@ -127,6 +139,10 @@ func TestRouteRoleMatrix(t *testing.T) {
 		{"GET /calls/{id}/export.csv", call + "/export.csv", office(200, "")},
 		{"GET /calls/{id}/export.xlsx", call + "/export.xlsx", office(200, "")},
 		{"GET /cpv", "/cpv?q=notebook", expect(200, "anon=303")},
+		{"GET /calls/{id}/plan", demoCall + "/plan", office(200, "legal=403")},
+		{"POST /calls/{id}/plan", demoCall + "/plan", office(422, "legal=403")},
+		{"GET /plans/{id}", "/plans/" + plan.ID, office(200, "")},
+		{"GET /plans/{id}/pin.xml", "/plans/" + plan.ID + "/pin.xml", office(200, "")},
 		// Browser sessions cannot use the API: it takes tokens only (see TestAPI).
 		{"GET /api/v1/organisations", "/api/v1/organisations", expect(401, "")},
 		{"GET /api/v1/users", "/api/v1/users", expect(401, "")},

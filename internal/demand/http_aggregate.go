@@ -3,6 +3,7 @@ package demand
 import (
 	"net/http"
 
+	"kopit/internal/law"
 	"kopit/internal/platform/auth"
 	"kopit/internal/platform/money"
 	"kopit/internal/platform/web"
@@ -15,7 +16,12 @@ type aggregateData struct {
 	Closed   bool
 	LotChart BarChart
 	CanPlan  bool
+	Plans    []ProcedurePlan
+	Lang     string
 }
+
+// ProcedureLabel names a plan's procedure in the page's language.
+func (d aggregateData) ProcedureLabel(p law.Procedure) string { return law.ProcedureLabel(p, d.Lang) }
 
 func (h *Handlers) showAggregate(w http.ResponseWriter, r *http.Request) error {
 	a := web.Actor(r)
@@ -30,7 +36,10 @@ func (h *Handlers) showAggregate(w http.ResponseWriter, r *http.Request) error {
 			ValueText: money.FormatCents(lt.ValueCents, p.Lang) + " €", Cents: lt.ValueCents})
 	}
 	d := aggregateData{Call: c, Project: proj, Agg: agg, Closed: !c.Open(h.svc.clock.Now()), LotChart: chart,
-		CanPlan: a.Can(auth.ManageProjects)}
+		CanPlan: a.Can(auth.ManageProjects), Lang: p.Lang}
+	if d.Plans, err = h.svc.store.Plans(r.Context(), h.svc.db, c.ID); err != nil {
+		return err
+	}
 	p.Data = d
 	h.web.ConsumeFlash(w, r)
 	h.web.Render(w, r, http.StatusOK, "aggregate", p)

@@ -40,6 +40,10 @@ func (h *Handlers) Routes() []web.Route {
 		{Method: "GET", Pattern: "/calls/{id}/aggregate", Perm: auth.ViewProjects, Handler: h.showAggregate},
 		{Method: "GET", Pattern: "/calls/{id}/export.csv", Perm: auth.ViewProjects, Handler: h.exportCSV},
 		{Method: "GET", Pattern: "/calls/{id}/export.xlsx", Perm: auth.ViewProjects, Handler: h.exportXLSX},
+		{Method: "GET", Pattern: "/calls/{id}/plan", Perm: auth.ManageProjects, Handler: h.newPlan},
+		{Method: "POST", Pattern: "/calls/{id}/plan", Perm: auth.ManageProjects, Handler: h.createPlan},
+		{Method: "GET", Pattern: "/plans/{id}", Perm: auth.ViewProjects, Handler: h.showPlan},
+		{Method: "GET", Pattern: "/plans/{id}/pin.xml", Perm: auth.ViewProjects, Handler: h.pinXML},
 		{Method: "GET", Pattern: "/cpv", Perm: auth.ViewDashboard, Handler: h.searchCPV},
 
 		{Method: "GET", Pattern: "/api/v1/projects", Perm: auth.ViewProjects, Handler: h.apiProjects},

@@ -21,6 +21,7 @@ type Directory interface {
 	MemberOrganisations(ctx context.Context) ([]member.OrgRef, error)
 	OrganisationNames(ctx context.Context, ids []string) (map[string]string, error)
 	Contacts(ctx context.Context, orgID string, roles ...auth.Role) ([]member.Contact, error)
+	Office(ctx context.Context) (member.Organisation, error)
 }
 
 // Mailer queues a mail in the caller's transaction.

@@ -8,11 +8,13 @@ package demo
 type orgSeed struct {
 	kind, name, short, street, postcode, city, joined string
 	number, shares                                    int
-	domain                                            string
+	domain, nuts, register                            string
 }
 
 var office = orgSeed{kind: "office", name: "KOP-IT eG – Geschäftsstelle", short: "KOP-IT", street: "Mainzer Straße 29",
-	postcode: "65185", city: "Wiesbaden", domain: "kop-it.example"}
+	postcode: "65185", city: "Wiesbaden", domain: "kop-it.example", nuts: "DE714",
+	// A fictitious register entry: the demo's office is not the real KOP-IT eG.
+	register: "GnR 9999, Amtsgericht Wiesbaden"}
 
 // founders are the three founding members; every one of them gets a member
 // administrator, a buyer and a representative.

@@ -90,7 +90,8 @@ func ensureOrg(ctx context.Context, d *db.DB, members *member.Service, o orgSeed
 	if errs.CodeOf(err) != errs.NotFound {
 		return "", false, err
 	}
-	in := member.OrgInput{Kind: o.kind, Name: o.name, ShortName: o.short, Street: o.street, Postcode: o.postcode, City: o.city}
+	in := member.OrgInput{Kind: o.kind, Name: o.name, ShortName: o.short, Street: o.street, Postcode: o.postcode, City: o.city,
+		NUTS: o.nuts, RegisterID: o.register, Email: "info@" + o.domain}
 	if o.number > 0 {
 		in.MemberNumber, in.JoinedOn, in.Shares = strconv.Itoa(o.number), o.joined, strconv.Itoa(o.shares)
 	}

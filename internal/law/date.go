@@ -1,6 +1,7 @@
 package law
 
 import (
+	"strings"
 	"sync"
 	"time"
 	_ "time/tzdata" // Europe/Berlin must resolve on hosts without zoneinfo
@@ -107,3 +108,18 @@ func EarliestDeadline(dispatch Date, n int) time.Time { return PeriodEnd(dispatc
 // after the § 134 GWB information was sent on infoSent with a standstill of
 // n days: after the last day of the standstill has fully run.
 func EarliestContract(infoSent Date, n int) time.Time { return PeriodEnd(infoSent, n) }
+
+// UnmarshalJSON reads "YYYY-MM-DD" or null.
+func (d *Date) UnmarshalJSON(b []byte) error {
+	s := string(b)
+	if s == "null" {
+		*d = Date{}
+		return nil
+	}
+	v, err := ParseDate(strings.Trim(s, `"`))
+	if err != nil {
+		return err
+	}
+	*d = v
+	return nil
+}

@@ -89,3 +89,14 @@ func (c Cents) Display() string {
 	}
 	return sign + b.String() + frac
 }
+
+// UnmarshalJSON reads what MarshalJSON writes, so that a stored plan reads
+// back exactly (negative amounts never occur in plans).
+func (c *Cents) UnmarshalJSON(b []byte) error {
+	v, err := ParseEuro(string(b))
+	if err != nil {
+		return err
+	}
+	*c = v
+	return nil
+}

@@ -139,3 +139,22 @@ func TestPlanJSON(t *testing.T) {
 		}
 	}
 }
+
+func TestPlanJSONRoundTrip(t *testing.T) {
+	p, err := PlanFor(Input{Value: Euro(250000) + 50, Nature: Supplies, Authority: HessenMunicipality,
+		Date: NewDate(2026, 12, 1), Flags: Flags{ESubmission: true}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := json.Marshal(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var back Plan
+	if err := json.Unmarshal(b, &back); err != nil {
+		t.Fatal(err)
+	}
+	if back.Value != p.Value || back.Threshold != p.Threshold || !back.Date.Equal(p.Date) || len(back.Timeline) != len(p.Timeline) {
+		t.Fatalf("round trip changed the plan: %+v", back)
+	}
+}

@@ -22,6 +22,9 @@ type OrganisationJSON struct {
 	City         string  `json:"city"`
 	JoinedOn     *string `json:"joined_on"`
 	Shares       int64   `json:"shares"`
+	RegisterID   string  `json:"register_id"`
+	NUTS         string  `json:"nuts"`
+	Email        string  `json:"email"`
 }
 
 // UserJSON is a user in the API.
@@ -45,7 +48,7 @@ type ListJSON[T any] struct {
 
 func orgJSON(o Organisation) OrganisationJSON {
 	j := OrganisationJSON{ID: o.ID, Kind: string(o.Kind), Name: o.Name, ShortName: o.ShortName, Street: o.Street,
-		Postcode: o.Postcode, City: o.City, Shares: o.Shares}
+		Postcode: o.Postcode, City: o.City, Shares: o.Shares, RegisterID: o.RegisterID, NUTS: o.NUTS, Email: o.Email}
 	if o.MemberNumber > 0 {
 		n := o.MemberNumber
 		j.MemberNumber = &n

@@ -97,13 +97,17 @@ func orgFormValues(o Organisation) url.Values {
 	if o.Shares > 0 {
 		v.Set("shares", itoa(o.Shares))
 	}
+	v.Set("register_id", o.RegisterID)
+	v.Set("nuts", o.NUTS)
+	v.Set("email", o.Email)
 	return v
 }
 
 func orgInputFrom(r *http.Request) OrgInput {
 	f := r.PostFormValue
 	return OrgInput{Kind: f("kind"), Name: f("name"), ShortName: f("short_name"), MemberNumber: f("member_number"),
-		Street: f("street"), Postcode: f("postcode"), City: f("city"), JoinedOn: f("joined_on"), Shares: f("shares")}
+		Street: f("street"), Postcode: f("postcode"), City: f("city"), JoinedOn: f("joined_on"), Shares: f("shares"),
+		RegisterID: f("register_id"), NUTS: f("nuts"), Email: f("email")}
 }
 
 func (h *Handlers) newOrganisation(w http.ResponseWriter, r *http.Request) error {

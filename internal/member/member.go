@@ -26,6 +26,9 @@ type Organisation struct {
 	City         string
 	JoinedOn     time.Time // zero for non-members
 	Shares       int64     // Geschäftsanteile
+	RegisterID   string    // register number or Leitweg-ID (eForms BT-501)
+	NUTS         string    // NUTS-3 region, e.g. DE714 for Wiesbaden (BT-507)
+	Email        string    // general contact address (BT-506)
 	CreatedAt    time.Time
 	UpdatedAt    time.Time
 }
@@ -33,6 +36,7 @@ type Organisation struct {
 // OrgInput is what a form or the CLI submits for an organisation.
 type OrgInput struct {
 	Kind, Name, ShortName, MemberNumber, Street, Postcode, City, JoinedOn, Shares string
+	RegisterID, NUTS, Email                                                       string
 }
 
 // maxMemberNumber bounds member numbers (the running number of the
@@ -46,6 +50,8 @@ func (in OrgInput) Validate() (Organisation, error) {
 		Kind: auth.OrgKind(strings.TrimSpace(in.Kind)), Name: strings.TrimSpace(in.Name),
 		ShortName: strings.TrimSpace(in.ShortName), Street: strings.TrimSpace(in.Street),
 		Postcode: strings.TrimSpace(in.Postcode), City: strings.TrimSpace(in.City),
+		RegisterID: strings.TrimSpace(in.RegisterID), NUTS: strings.ToUpper(strings.TrimSpace(in.NUTS)),
+		Email: strings.ToLower(strings.TrimSpace(in.Email)),
 	}
 	if !o.Kind.Valid() {
 		v.Add("kind", "error.choose")
@@ -56,6 +62,15 @@ func (in OrgInput) Validate() (Organisation, error) {
 	checkText(&v, "city", o.City, false, 100)
 	if o.Postcode != "" && !isGermanPostcode(o.Postcode) {
 		v.Add("postcode", "error.postcode")
+	}
+	checkText(&v, "register_id", o.RegisterID, false, 100)
+	if o.NUTS != "" && !isNUTS3(o.NUTS) {
+		v.Add("nuts", "error.nuts")
+	}
+	if o.Email != "" {
+		if addr, err := mail.ParseAddress(o.Email); err != nil || addr.Address != o.Email {
+			v.Add("email", "error.email_invalid")
+		}
 	}
 	if o.Kind.IsMember() {
 		n, err := strconv.ParseInt(strings.TrimSpace(in.MemberNumber), 10, 64)
@@ -84,6 +99,20 @@ func (in OrgInput) Validate() (Organisation, error) {
 		v.Add("member_number", "error.member_number_non_member")
 	}
 	return o, v.Err()
+}
+
+// isNUTS3 accepts a German NUTS level 3 code: "DE" and three characters
+// (digits and capital letters), e.g. DE714.
+func isNUTS3(s string) bool {
+	if len(s) != 5 || s[:2] != "DE" {
+		return false
+	}
+	for _, c := range s[2:] {
+		if (c < '0' || c > '9') && (c < 'A' || c > 'Z') {
+			return false
+		}
+	}
+	return true
 }
 
 func isGermanPostcode(s string) bool {

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"flag"
 	"io"
+	"kopit/internal/platform/testkit"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -259,41 +260,8 @@ func TestNotices(t *testing.T) {
 	})
 }
 
-// findValidator returns ../shared/tools/validate-eforms next to the repository
-// root, or skips (fails with KOPIT_REQUIRE_VALIDATORS=1) when it or xmllint is
-// missing.
-func findValidator(t *testing.T) string {
-	t.Helper()
-	missing := func(msg string) {
-		t.Helper()
-		if os.Getenv("KOPIT_REQUIRE_VALIDATORS") == "1" {
-			t.Fatalf("%s (KOPIT_REQUIRE_VALIDATORS=1)", msg)
-		}
-		t.Skipf("%s; run ../shared/tools/setup-validators, or set KOPIT_REQUIRE_VALIDATORS=1 to make this an error", msg)
-	}
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			missing("repository root (go.mod) not found")
-		}
-		dir = parent
-	}
-	validator := filepath.Join(dir, "..", "shared", "tools", "validate-eforms")
-	if _, err := os.Stat(validator); err != nil {
-		missing("eForms validator not found: " + err.Error())
-	}
-	if _, err := exec.LookPath("xmllint"); err != nil {
-		missing("xmllint (libxml2-utils) not installed")
-	}
-	return validator
-}
+// findValidator is the shared eForms validator (see testkit.Validator).
+func findValidator(t *testing.T) string { return testkit.Validator(t, "validate-eforms") }
 
 // doc is a parsed notice: element paths below the root (local names joined by
 // "/") with the text of each occurrence, in document order.

@@ -240,7 +240,8 @@ const (
 func (c *checker) org(field string, o Organisation, r role) {
 	c.match(field+".ID", o.ID, reOrgID, `an organisation id like "ORG-0001"`)
 	c.text(field+".Name", o.Name, true)
-	c.text(field+".CompanyID", o.CompanyID, true)
+	// BT-501 is required of buyers and winners; a review body is named by address.
+	c.text(field+".CompanyID", o.CompanyID, r != roleReviewBody)
 	c.text(field+".Street", o.Street, false)
 	c.text(field+".Postcode", o.Postcode, true)
 	c.text(field+".City", o.City, true)

@@ -42,3 +42,6 @@ func mustZone(name string) *time.Location {
 	}
 	return loc
 }
+
+// FormatBerlinDate writes an instant as the Berlin calendar day "15.12.2026".
+func FormatBerlinDate(t time.Time) string { return t.In(Berlin).Format("02.01.2006") }

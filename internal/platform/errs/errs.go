@@ -28,6 +28,8 @@ type Error struct {
 	Key    string
 	Args   []any
 	Fields map[string]string
+	// FieldArgs are the format arguments of a field's message, if any.
+	FieldArgs map[string][]any
 }
 
 func (e *Error) Error() string {
@@ -78,6 +80,12 @@ func (v *Validation) Err() error {
 		return nil
 	}
 	return &Error{Code: Invalid, Key: "error.invalid", Fields: v.fields}
+}
+
+// FieldWith returns an Invalid error for one field whose message takes
+// arguments (e.g. the minimum days and the rule that sets them).
+func FieldWith(field, key string, args ...any) *Error {
+	return &Error{Code: Invalid, Key: "error.invalid", Fields: map[string]string{field: key}, FieldArgs: map[string][]any{field: args}}
 }
 
 // Field returns an Invalid error for one field.

@@ -77,6 +77,16 @@ func (s *Server) NewPage(r *http.Request, titleKey string, args ...any) *Page {
 // T translates key in the page's language.
 func (p *Page) T(key string, args ...any) string { return p.s.cat.T(p.Lang, key, args...) }
 
+// TOr translates key, or shows fallback when the catalogue lacks it (texts
+// that come from a pure package with an English fallback, such as the law
+// engine's judgements).
+func (p *Page) TOr(key, fallback string) string {
+	if p.s.cat.Has(key) {
+		return p.T(key)
+	}
+	return fallback
+}
+
 // DateTime shows an instant in Europe/Berlin ("15.12.2026, 10:00 Uhr").
 func (p *Page) DateTime(t time.Time) string { return i18n.DateTime(p.Lang, t) }
 
@@ -130,7 +140,7 @@ func (p *Page) SetErrors(err error) bool {
 	}
 	p.Form.Errors = map[string]string{}
 	for f, k := range e.Fields {
-		p.Form.Errors[f] = p.T(k)
+		p.Form.Errors[f] = p.T(k, e.FieldArgs[f]...)
 	}
 	return true
 }

@@ -91,7 +91,7 @@ func (s *Server) Error(w http.ResponseWriter, r *http.Request, err error) {
 		if len(e.Fields) > 0 {
 			fields = map[string]string{}
 			for f, k := range e.Fields {
-				fields[f] = s.cat.T(lang, k)
+				fields[f] = s.cat.T(lang, k, e.FieldArgs[f]...)
 			}
 		}
 		s.writeJSONError(w, r, code, string(e.Code), msg, fields)

@@ -32,13 +32,25 @@ func ParseTemplates(base fs.FS, static fs.FS, modules ...fs.FS) (*Templates, err
 	if err != nil {
 		return nil, fmt.Errorf("layout: %w", err)
 	}
+	// Files named _*.html hold a module's partials; every page may use them.
+	for _, fsys := range modules {
+		partials, err := fs.Glob(fsys, "_*.html")
+		if err != nil {
+			return nil, err
+		}
+		if len(partials) > 0 {
+			if root, err = root.ParseFS(fsys, partials...); err != nil {
+				return nil, fmt.Errorf("partials: %w", err)
+			}
+		}
+	}
 	for _, fsys := range append([]fs.FS{base}, modules...) {
 		names, err := fs.Glob(fsys, "*.html")
 		if err != nil {
 			return nil, err
 		}
 		for _, name := range names {
-			if name == "layout.html" || name == "partials.html" {
+			if name == "layout.html" || name == "partials.html" || strings.HasPrefix(name, "_") {
 				continue
 			}
 			page := strings.TrimSuffix(name, ".html")

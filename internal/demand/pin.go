@@ -1,0 +1,113 @@
+package demand
+
+import (
+	"context"
+	"crypto/rand"
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+
+	"kopit/internal/member"
+	"kopit/internal/notice"
+	"kopit/internal/platform/auth"
+	"kopit/internal/platform/errs"
+)
+
+// hessenReviewBody is the review chamber for public contracts awarded in
+// Hesse (§ 156 GWB with the Hessian ordinance on review chambers): the
+// Vergabekammer des Landes Hessen at the Regierungspräsidium Darmstadt.
+var hessenReviewBody = notice.Organisation{ID: "ORG-0002", Name: "Vergabekammer des Landes Hessen beim Regierungspräsidium Darmstadt",
+	Street: "Wilhelminenstraße 1-3", Postcode: "64283", City: "Darmstadt", CountryCode: "DEU", NUTS: "DE711"}
+
+// noticeProcedure maps a plan to the notice model.
+func noticeProcedure(p Project, agg Aggregate, pl ProcedurePlan, office member.Organisation, noticeID string) notice.Procedure {
+	buyer := notice.Organisation{ID: "ORG-0001", Name: office.Name, CompanyID: office.RegisterID, Street: office.Street,
+		Postcode: office.Postcode, City: office.City, CountryCode: "DEU", NUTS: office.NUTS, Email: office.Email,
+		ContactPoint: "Vergabestelle"}
+	np := notice.Procedure{NoticeID: noticeID, Version: "01", IssueDate: pl.CreatedAt, Language: "DEU",
+		Buyer: buyer, BuyerLegalType: "body-pl", BuyerActivity: "gen-pub", CentralPurchasing: true,
+		ReviewBody: hessenReviewBody, Title: p.Title, Description: firstNonEmpty(p.Description, p.Title),
+		ContractNature: p.Nature, MainCPV: p.CPVMain, FrameworkAgreement: true, FrameworkMaxMonths: p.TermMonths(),
+		FrameworkBuyers:   "Die an der Bedarfsabfrage teilnehmenden Mitglieder der Genossenschaft.",
+		PlannedNoticeDate: pl.Publication, GPA: true}
+	for _, lt := range agg.Lots {
+		if lt.ValueCents == 0 {
+			continue // no member takes part: the lot is not tendered
+		}
+		np.Lots = append(np.Lots, notice.Lot{ID: fmt.Sprintf("LOT-%04d", lt.Lot.Number), Title: lt.Lot.Title,
+			Description: firstNonEmpty(lt.Lot.Description, lt.Lot.Title), MainCPV: p.CPVMain, AdditionalCPV: p.CPVAdditional,
+			EstimatedValue:    notice.Money{Cents: lt.EstimateCents, Currency: "EUR"},
+			FrameworkMaxValue: notice.Money{Cents: lt.ValueCents, Currency: "EUR"},
+			DurationMonths:    p.TermMonths(), PlaceNUTS: office.NUTS})
+	}
+	return np
+}
+
+func firstNonEmpty(s ...string) string {
+	for _, x := range s {
+		if x != "" {
+			return x
+		}
+	}
+	return ""
+}
+
+// newUUID makes a random (version 4) UUID for a notice id.
+func newUUID() string {
+	var b [16]byte
+	_, _ = rand.Read(b[:])
+	b[6] = b[6]&0x0f | 0x40
+	b[8] = b[8]&0x3f | 0x80
+	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:16])
+}
+
+// PriorInformationNotice writes the eForms PIN (subtype 4) for a plan. Only
+// EU-wide procedures have one.
+func (s *Service) PriorInformationNotice(ctx context.Context, planID string) ([]byte, ProcedurePlan, error) {
+	pl, err := s.store.Plan(ctx, s.db, planID)
+	if err != nil {
+		return nil, pl, err
+	}
+	if !pl.EUWide {
+		return nil, pl, errNoPIN
+	}
+	p, _, agg, err := s.Aggregate(ctx, auth.AllScope(), pl.CallID)
+	if err != nil {
+		return nil, pl, err
+	}
+	office, err := s.dir.Office(ctx)
+	if err != nil {
+		return nil, pl, err
+	}
+	xml, err := notice.PriorInformationNotice(noticeProcedure(p, agg, pl, office, newUUID()))
+	return xml, pl, err
+}
+
+func (h *Handlers) pinXML(w http.ResponseWriter, r *http.Request) error {
+	xml, pl, err := h.svc.PriorInformationNotice(r.Context(), r.PathValue("id"))
+	if err != nil {
+		return noticeError(err)
+	}
+	w.Header().Set("Content-Type", "application/xml; charset=utf-8")
+	w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="%s-pin.xml"`, pl.ID))
+	_, err = w.Write(xml)
+	return err
+}
+
+var errNoPIN = errs.E(errs.Conflict, "error.no_pin_national")
+
+// noticeError turns missing or invalid notice data into a message that names
+// the fields, so that the office knows what to complete (e.g. the buyer's
+// NUTS region in the member register).
+func noticeError(err error) error {
+	var ve *notice.ValidationError
+	if !errors.As(err, &ve) {
+		return err
+	}
+	var names []string
+	for _, f := range ve.Fields {
+		names = append(names, f.Field)
+	}
+	return errs.E(errs.Conflict, "error.notice_incomplete", strings.Join(names, ", "))
+}
