@@ -9,6 +9,8 @@ import (
 	"testing"
 
 	_ "modernc.org/sqlite"
+
+	"kopit/internal/platform/testkit"
 )
 
 func run(t *testing.T, args ...string) (int, string, string) {
@@ -30,8 +32,8 @@ func TestDemoIsIdempotentAndAuditVerifies(t *testing.T) {
 		t.Fatalf("second demo changed something: %d\n%s", code, out)
 	}
 	code, out, _ = run(t, "audit", "verify", "--data", dir)
-	// 31 organisations, 39 users, the demand project with lots, items, call and answers.
-	if code != 0 || !strings.Contains(out, "audit chain intact: 80 entries") {
+	// 31 organisations, 39 users, the demand project with lots, items, call, answers and plan.
+	if code != 0 || !strings.Contains(out, "audit chain intact: 81 entries") {
 		t.Fatalf("verify: %d %s", code, out)
 	}
 
@@ -101,5 +103,25 @@ func TestUserCommands(t *testing.T) {
 	}
 	if code, _, _ := run(t, "user", "set-password", "--data", dir, "--email", "kim@kassel.example", "--password", "noch-ein-langes-passwort"); code != 0 {
 		t.Fatal("set-password failed")
+	}
+}
+
+func TestExportNotices(t *testing.T) {
+	t.Setenv("KOPIT_LOG_LEVEL", "error")
+	dir, out := t.TempDir(), filepath.Join(t.TempDir(), "notices")
+	if code, _, stderr := run(t, "demo", "--data", dir); code != 0 {
+		t.Fatalf("demo: %s", stderr)
+	}
+	code, stdout, stderr := run(t, "export", "notices", "--data", dir, "--out", out)
+	if code != 0 || !strings.Contains(stdout, "1 notices written") {
+		t.Fatalf("export: %d %s %s", code, stdout, stderr)
+	}
+	files, _ := filepath.Glob(filepath.Join(out, "*-pin.xml"))
+	if len(files) != 1 {
+		t.Fatalf("files: %v", files)
+	}
+	testkit.Validate(t, "validate-eforms", files...)
+	if code, _, _ := run(t, "export", "notices", "--data", dir); code != 2 {
+		t.Error("missing --out must exit 2")
 	}
 }

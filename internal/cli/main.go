@@ -38,6 +38,7 @@ func commands() map[string]command {
 		"user":    {"manage users: create, set-password, grant", runUser},
 		"audit":   {"audit log: verify the hash chain", runAudit},
 		"law":     {"procurement-law engine: plan a procedure", runLaw},
+		"export":  {"export data: notices (eForms XML)", runExport},
 		"version": {"print the version and the schema version", runVersion},
 	}
 }

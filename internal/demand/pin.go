@@ -111,3 +111,31 @@ func noticeError(err error) error {
 	}
 	return errs.E(errs.Conflict, "error.notice_incomplete", strings.Join(names, ", "))
 }
+
+// Notice is a generated notice file.
+type Notice struct {
+	Procedure string // the plan's id
+	Kind      string // "pin"; contract and award notices come with tendering
+	XML       []byte
+}
+
+// Notices generates every notice the stored plans allow. A plan whose data is
+// incomplete is an error naming the fields: nothing is skipped silently.
+func (s *Service) Notices(ctx context.Context) ([]Notice, error) {
+	plans, err := s.store.Plans(ctx, s.db, "")
+	if err != nil {
+		return nil, err
+	}
+	var out []Notice
+	for _, pl := range plans {
+		if !pl.EUWide {
+			continue
+		}
+		xml, _, err := s.PriorInformationNotice(ctx, pl.ID)
+		if err != nil {
+			return nil, fmt.Errorf("plan %s: %w", pl.ID, noticeError(err))
+		}
+		out = append(out, Notice{Procedure: pl.ID, Kind: "pin", XML: xml})
+	}
+	return out, nil
+}

@@ -8,6 +8,7 @@ import (
 	"kopit/internal/demand"
 	"kopit/internal/member"
 	"kopit/internal/platform/audit"
+	"kopit/internal/platform/auth"
 	"kopit/internal/platform/clock"
 	"kopit/internal/platform/db"
 )
@@ -123,6 +124,38 @@ func loadDemand(ctx context.Context, d *db.DB, members *member.Service, svc *dem
 		if err := past.SubmitAnswers(ctx, actor, c.ID, in); err != nil {
 			return fmt.Errorf("demo answer %s: %w", ans.email, err)
 		}
+	}
+	return nil
+}
+
+// loadPlan makes the procedure plan of the demo call unless it has one: an
+// open EU-wide procedure, notice in two weeks, 40 days for tenders.
+func loadPlan(ctx context.Context, d *db.DB, members *member.Service, svc *demand.Service, now time.Time) error {
+	calls, err := svc.Store().Calls(ctx, d, auth.AllScope(), "")
+	if err != nil {
+		return err
+	}
+	for _, c := range calls {
+		if c.ProjectTitle != demoProject {
+			continue
+		}
+		plans, err := svc.Store().Plans(ctx, d, c.ID)
+		if err != nil || len(plans) > 0 {
+			return err
+		}
+		userID, _, _, err := members.Store().Credentials(ctx, "vergabe@kop-it.example")
+		if err != nil {
+			return err
+		}
+		pm, err := members.Store().Actor(ctx, userID)
+		if err != nil {
+			return err
+		}
+		start := now.In(clock.Berlin).AddDate(0, 0, 14)
+		_, err = svc.CreatePlan(ctx, pm, c.ID, demand.PlanInput{Authority: "sub-central", Procedure: "open", ESubmission: true,
+			PublicationDate: start.Format("2006-01-02"), DeadlineDate: start.AddDate(0, 0, 40).Format("2006-01-02"),
+			DeadlineTime: "10:00", AwardDate: start.AddDate(0, 0, 100).Format("2006-01-02")})
+		return err
 	}
 	return nil
 }

@@ -79,6 +79,9 @@ func load(ctx context.Context, d *db.DB, members *member.Service, demandSvc *dem
 	if err := loadDemand(ctx, d, members, demandSvc, now); err != nil {
 		return res, fmt.Errorf("demo demand call: %w", err)
 	}
+	if err := loadPlan(ctx, d, members, demandSvc, now); err != nil {
+		return res, fmt.Errorf("demo procedure plan: %w", err)
+	}
 	return res, nil
 }
 
