@@ -18,6 +18,9 @@ var Static embed.FS
 
 // Templates holds layout.html, partials.html and the platform's own pages.
 func Templates() fs.FS {
-	sub, _ := fs.Sub(templates, "templates")
+	sub, err := fs.Sub(templates, "templates")
+	if err != nil {
+		panic(err)
+	}
 	return sub
 }

@@ -12,10 +12,7 @@ import (
 var templates embed.FS
 
 // Templates returns the module's page templates.
-func Templates() fs.FS {
-	sub, _ := fs.Sub(templates, "templates")
-	return sub
-}
+func Templates() fs.FS { return web.Sub(templates, "templates") }
 
 // Routes lists the admin endpoints.
 func (h *Handlers) Routes() []web.Route {

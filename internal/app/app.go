@@ -131,11 +131,11 @@ func New(ctx context.Context, c Config, o Options) (*App, error) {
 	if a.Auth, err = auth.NewService(a.DB, members, hasher, a.Clock); err != nil {
 		return fail(err)
 	}
-	a.Members = member.NewService(a.DB, members, a.Auth, outboxMailer{a.Outbox}, a.Catalog, a.Clock, c.BaseURL)
+	a.Members = member.NewService(a.DB, members, a.Auth, a.Outbox.Plain(), a.Catalog, a.Clock, c.BaseURL)
 	if err := jobs.Register(a.Queue, &purgeWorker{auth: a.Auth}); err != nil {
 		return fail(err)
 	}
-	if a.Demand, err = demand.NewService(a.DB, members, outboxMailer{a.Outbox}, a.Catalog, a.Clock, c.BaseURL); err != nil {
+	if a.Demand, err = demand.NewService(a.DB, members, a.Outbox.Plain(), a.Catalog, a.Clock, c.BaseURL); err != nil {
 		return fail(err)
 	}
 	if err := jobs.Register(a.Queue, &demand.ReminderWorker{Service: a.Demand}); err != nil {
@@ -184,14 +184,6 @@ func (a *App) Start(ctx context.Context) error { return a.Queue.Start(ctx) }
 func (a *App) Close(ctx context.Context) error {
 	err := a.Queue.Stop(ctx)
 	return errors.Join(err, a.DB.Close())
-}
-
-// outboxMailer adapts the outbox to what modules need.
-type outboxMailer struct{ o *mail.Outbox }
-
-func (m outboxMailer) Enqueue(ctx context.Context, tx *db.Tx, to, subject, body string) error {
-	_, err := m.o.Enqueue(ctx, tx, mail.Message{To: to, Subject: subject, Body: body})
-	return err
 }
 
 // purgeArgs is the periodic clean-up of expired sessions and login failures.

@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/chromedp/chromedp"
 )
@@ -51,7 +52,9 @@ func js(s string) string {
 // of the document and checks the page (title, one h1, axe).
 func (b *tab) visit(path, pageName string, wantStatus int) {
 	b.t.Helper()
+	nst := time.Now()
 	resp, err := chromedp.Run(b.ctx, chromedp.NavigateResponse(b.k.URL+path))
+	b.t.Logf("navigate %s took %v", path, time.Since(nst))
 	if err != nil {
 		b.t.Fatalf("open %s (%s): %v", path, pageName, err)
 	}
@@ -79,11 +82,14 @@ func (b *tab) submit(sel, pageName string, wantStatus int) {
 }
 
 // fill replaces the value of a text field by typing into it.
+//
+// The field is emptied with a script: chromedp v0.23's SetValue(sel, "")
+// passes the empty string as undefined and leaves "undefined" in the field.
 func (b *tab) fill(sel, value string) {
 	b.t.Helper()
 	b.do("fill "+sel,
 		chromedp.WaitVisible(chromedp.CSS(sel)),
-		chromedp.SetValue(chromedp.CSS(sel), ""),
+		chromedp.Evaluate[chromedp.Void](`document.querySelector(`+js(sel)+`).value = ""`),
 		chromedp.SendKeys(chromedp.CSS(sel), value))
 }
 

@@ -18,18 +18,13 @@ func runDemo(args []string, stdout, stderr io.Writer) int {
 	if code, done := parse(fs, args); done {
 		return code
 	}
-	ctx := context.Background()
-	a, err := app.New(ctx, c, app.Options{Log: app.NewLogger(c, stderr)})
-	if err != nil {
-		explain(stderr, err)
-		return exitProblem
-	}
-	defer a.Close(ctx)
-	res, err := demo.Load(ctx, a)
-	if err != nil {
-		explain(stderr, err)
-		return exitProblem
-	}
-	printLogins(stdout, res, c)
-	return exitOK
+	return withApp(c, stderr, func(ctx context.Context, a *app.App) int {
+		res, err := demo.Load(ctx, a)
+		if err != nil {
+			explain(stderr, err)
+			return exitProblem
+		}
+		printLogins(stdout, res, c)
+		return exitOK
+	})
 }

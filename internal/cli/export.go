@@ -37,26 +37,21 @@ func runExport(args []string, stdout, stderr io.Writer) int {
 		explain(stderr, err)
 		return exitProblem
 	}
-	ctx := context.Background()
-	a, err := app.New(ctx, c, app.Options{Log: app.NewLogger(c, stderr)})
-	if err != nil {
-		explain(stderr, err)
-		return exitProblem
-	}
-	defer a.Close(ctx)
-	notices, err := a.Demand.Notices(ctx)
-	if err != nil {
-		explain(stderr, err)
-		return exitProblem
-	}
-	for _, n := range notices {
-		path := filepath.Join(*out, n.Procedure+"-"+n.Kind+".xml")
-		if err := os.WriteFile(path, n.XML, 0o640); err != nil {
+	return withApp(c, stderr, func(ctx context.Context, a *app.App) int {
+		notices, err := a.Demand.Notices(ctx)
+		if err != nil {
 			explain(stderr, err)
 			return exitProblem
 		}
-		fmt.Fprintln(stdout, path)
-	}
-	fmt.Fprintf(stdout, "%d notices written\n", len(notices))
-	return exitOK
+		for _, n := range notices {
+			path := filepath.Join(*out, n.Procedure+"-"+n.Kind+".xml")
+			if err := os.WriteFile(path, n.XML, 0o640); err != nil {
+				explain(stderr, err)
+				return exitProblem
+			}
+			fmt.Fprintln(stdout, path)
+		}
+		fmt.Fprintf(stdout, "%d notices written\n", len(notices))
+		return exitOK
+	})
 }

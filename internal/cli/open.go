@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"strconv"
@@ -36,4 +37,17 @@ func latestSchema() (string, int64) {
 		}
 	}
 	return "sqlite", latest
+}
+
+// withApp builds the whole program for a one-off command, runs fn and closes
+// it again; errors are explained on stderr.
+func withApp(c app.Config, stderr io.Writer, fn func(ctx context.Context, a *app.App) int) int {
+	ctx := context.Background()
+	a, err := app.New(ctx, c, app.Options{Log: app.NewLogger(c, stderr)})
+	if err != nil {
+		explain(stderr, err)
+		return exitProblem
+	}
+	defer a.Close(ctx)
+	return fn(ctx, a)
 }

@@ -16,10 +16,7 @@ import (
 var templates embed.FS
 
 // Templates returns the module's page templates.
-func Templates() fs.FS {
-	sub, _ := fs.Sub(templates, "templates")
-	return sub
-}
+func Templates() fs.FS { return web.Sub(templates, "templates") }
 
 // Routes lists the module's endpoints with the permission each needs.
 func (h *Handlers) Routes() []web.Route {

@@ -14,6 +14,7 @@ import (
 	"kopit/internal/platform/errs"
 	"kopit/internal/platform/i18n"
 	"kopit/internal/platform/id"
+	"kopit/internal/platform/mail"
 )
 
 // Directory is what demand needs from the member register.
@@ -24,17 +25,12 @@ type Directory interface {
 	Office(ctx context.Context) (member.Organisation, error)
 }
 
-// Mailer queues a mail in the caller's transaction.
-type Mailer interface {
-	Enqueue(ctx context.Context, tx *db.Tx, to, subject, body string) error
-}
-
 // Service holds the use cases of demand bundling.
 type Service struct {
 	db      *db.DB
 	store   Store
 	dir     Directory
-	mailer  Mailer
+	mailer  mail.Mailer
 	cat     *i18n.Catalog
 	clock   clock.Clock
 	vocab   *cpv.Vocabulary
@@ -42,7 +38,7 @@ type Service struct {
 }
 
 // NewService builds the service.
-func NewService(d *db.DB, dir Directory, m Mailer, cat *i18n.Catalog, c clock.Clock, baseURL string) (*Service, error) {
+func NewService(d *db.DB, dir Directory, m mail.Mailer, cat *i18n.Catalog, c clock.Clock, baseURL string) (*Service, error) {
 	vocab, err := cpv.Load()
 	if err != nil {
 		return nil, err

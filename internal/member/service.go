@@ -11,12 +11,8 @@ import (
 	"kopit/internal/platform/errs"
 	"kopit/internal/platform/i18n"
 	"kopit/internal/platform/id"
+	"kopit/internal/platform/mail"
 )
-
-// Mailer puts a mail into the outbox inside the caller's transaction.
-type Mailer interface {
-	Enqueue(ctx context.Context, tx *db.Tx, to, subject, body string) error
-}
 
 // Service holds the register's use cases: validate, write in one transaction,
 // record the audit entry, queue the mails.
@@ -24,14 +20,14 @@ type Service struct {
 	db      *db.DB
 	store   *Store
 	auth    *auth.Service
-	mailer  Mailer
+	mailer  mail.Mailer
 	cat     *i18n.Catalog
 	clock   clock.Clock
 	baseURL string
 }
 
 // NewService builds the service; baseURL prefixes links in mails.
-func NewService(d *db.DB, st *Store, a *auth.Service, m Mailer, cat *i18n.Catalog, c clock.Clock, baseURL string) *Service {
+func NewService(d *db.DB, st *Store, a *auth.Service, m mail.Mailer, cat *i18n.Catalog, c clock.Clock, baseURL string) *Service {
 	return &Service{db: d, store: st, auth: a, mailer: m, cat: cat, clock: c, baseURL: strings.TrimSuffix(baseURL, "/")}
 }
 

@@ -133,3 +133,14 @@ var funcs = template.FuncMap{
 	"add":  func(a, b int) int { return a + b },
 	"list": func(xs ...string) []string { return xs },
 }
+
+// Sub returns the directory dir of an embedded file system; modules use it
+// for their templates. dir is a literal in the module, so an error is a
+// programming mistake and panics at start-up.
+func Sub(fsys fs.FS, dir string) fs.FS {
+	sub, err := fs.Sub(fsys, dir)
+	if err != nil {
+		panic(err)
+	}
+	return sub
+}
