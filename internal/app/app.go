@@ -152,6 +152,7 @@ func New(ctx context.Context, c Config, o Options) (*App, error) {
 	memberHandlers := member.NewHandlers(a.Members, a.Web)
 	adminHandlers := admin.NewHandlers(a.DB, a.Web, a.Outbox, a.Clock)
 	demandHandlers := demand.NewHandlers(a.Demand, a.Web)
+	a.Web.AddPanel(demandHandlers.CallsPanel)
 	a.Routes = slices.Concat(memberHandlers.Routes(), demandHandlers.Routes(), adminHandlers.Routes())
 
 	reg := prometheus.NewRegistry()

@@ -191,3 +191,17 @@ func TestDemoDemandCall(t *testing.T) {
 		t.Fatalf("ekom21's view of the demo call: %d", code)
 	}
 }
+
+func TestDashboardShowsOpenCalls(t *testing.T) {
+	e := newEnv(t, "")
+	fx := e.demandFixture()
+	_, body := e.do(e.client("einkauf@ekom21.example"), "GET", "/", nil)
+	if !strings.Contains(body, "Offene Bedarfsabfragen") || !strings.Contains(body, "/calls/"+fx.call.ID) ||
+		!strings.Contains(body, "noch nicht beantwortet") || strings.Contains(body, fx.hzdOnlyCall.ID) {
+		t.Error("ekom21's dashboard must list its open call, unanswered, and not HZD's other call")
+	}
+	_, body = e.do(e.client("vorstand@hzd.example"), "GET", "/", nil)
+	if strings.Contains(body, "Offene Bedarfsabfragen") {
+		t.Error("a representative without the permission sees the calls panel")
+	}
+}

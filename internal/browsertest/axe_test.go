@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/chromedp/chromedp"
 )
@@ -69,9 +68,7 @@ func axeViolations(ctx context.Context) ([]axeViolation, error) {
 // selectors of the failing elements). Lesser findings are logged.
 func checkA11y(t *testing.T, ctx context.Context, pageName string) {
 	t.Helper()
-	st := time.Now()
 	violations, err := axeViolations(ctx)
-	t.Logf("axe %s took %v", pageName, time.Since(st))
 	if err != nil {
 		t.Fatalf("%s: %v", pageName, err)
 	}

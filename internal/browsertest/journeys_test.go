@@ -5,7 +5,6 @@ import (
 	"slices"
 	"strings"
 	"testing"
-	"time"
 
 	"kopit/internal/demo"
 )
@@ -201,9 +200,7 @@ func TestInviteUserAndAcceptInvitation(t *testing.T) {
 			t.Errorf("user page: details %q lack the address or the invited state", got)
 		}
 
-		mst := time.Now()
 		m, err := k.Mail.waitFor(admin.ctx, email)
-		t.Logf("mail wait %v", time.Since(mst))
 		if err != nil {
 			t.Fatal(err)
 		}

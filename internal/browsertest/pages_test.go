@@ -6,7 +6,6 @@ import (
 	"net/url"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/chromedp/chromedp"
 )
@@ -52,9 +51,7 @@ func js(s string) string {
 // of the document and checks the page (title, one h1, axe).
 func (b *tab) visit(path, pageName string, wantStatus int) {
 	b.t.Helper()
-	nst := time.Now()
 	resp, err := chromedp.Run(b.ctx, chromedp.NavigateResponse(b.k.URL+path))
-	b.t.Logf("navigate %s took %v", path, time.Since(nst))
 	if err != nil {
 		b.t.Fatalf("open %s (%s): %v", path, pageName, err)
 	}

@@ -5,6 +5,7 @@ import (
 	"embed"
 	"fmt"
 	"io/fs"
+	"net/http"
 
 	"github.com/riverqueue/river"
 
@@ -78,4 +79,35 @@ func (w *ReminderWorker) Work(ctx context.Context, _ *river.Job[ReminderArgs]) e
 		return fmt.Errorf("demand reminders: %w", err)
 	}
 	return nil
+}
+
+// CallsPanel is the dashboard box with the demand calls that are still open:
+// for members whether they have answered, for the office how many have.
+func (h *Handlers) CallsPanel(r *http.Request, p *web.Page) (web.Panel, bool, error) {
+	a := web.Actor(r)
+	if !a.Can(auth.ViewCalls) {
+		return web.Panel{}, false, nil
+	}
+	calls, err := h.svc.store.Calls(r.Context(), h.svc.db, a.Scope(auth.ViewCalls), "")
+	if err != nil {
+		return web.Panel{}, false, err
+	}
+	panel := web.Panel{Title: p.T("dashboard.open_calls"), Empty: p.T("dashboard.no_open_calls")}
+	now := h.svc.clock.Now()
+	office := a.Scope(auth.ViewCalls).All()
+	for _, c := range calls {
+		if !c.Open(now) {
+			continue
+		}
+		note := p.T("call.you_not_answered")
+		switch {
+		case office:
+			note = p.T("call.answered_of", c.AnsweredCount, c.InvitedCount)
+		case c.Answered:
+			note = p.T("call.you_answered")
+		}
+		panel.Items = append(panel.Items, web.PanelItem{Text: p.T("dashboard.call_line", c.ProjectTitle, p.DateTime(c.Deadline)),
+			Href: "/calls/" + c.ID, Note: note})
+	}
+	return panel, true, nil
 }

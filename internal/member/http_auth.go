@@ -168,6 +168,7 @@ type dashboardData struct {
 	Counts    Counts
 	OrgName   string
 	RoleNames []string
+	Panels    []web.Panel
 }
 
 func (h *Handlers) dashboard(w http.ResponseWriter, r *http.Request) error {
@@ -181,7 +182,11 @@ func (h *Handlers) dashboard(w http.ResponseWriter, r *http.Request) error {
 	for _, role := range a.Roles {
 		roles = append(roles, p.T("role."+string(role)))
 	}
-	p.Data = dashboardData{Counts: c, OrgName: a.OrgName, RoleNames: roles}
+	panels, err := h.web.Panels(r, p)
+	if err != nil {
+		return err
+	}
+	p.Data = dashboardData{Counts: c, OrgName: a.OrgName, RoleNames: roles, Panels: panels}
 	h.web.ConsumeFlash(w, r)
 	h.web.Render(w, r, http.StatusOK, "dashboard", p)
 	return nil

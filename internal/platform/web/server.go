@@ -26,6 +26,7 @@ type Server struct {
 	secureCookie bool
 	maxBody      int64
 	nav          []NavEntry
+	panels       []PanelFunc
 }
 
 // Options configure the server.
