@@ -73,7 +73,7 @@ func runTests(m *testing.M) int {
 // chromiumPath finds Debian's chromium: the binary itself (which skips the
 // wrapper script's stderr noise) or else whatever "chromium" is on PATH.
 func chromiumPath() (string, error) {
-	const debian = "/nonexistent/chromium"
+	const debian = "/usr/lib/chromium/chromium"
 	if st, err := os.Stat(debian); err == nil && !st.IsDir() {
 		return debian, nil
 	}
