@@ -98,7 +98,7 @@ func (s *Server) Error(w http.ResponseWriter, r *http.Request, err error) {
 		s.writeJSONError(w, r, code, string(e.Code), msg, fields)
 		return
 	}
-	page := s.NewPage(r, "error.title")
+	page := s.NewPage(r, errorTitle(code))
 	page.Data = ErrorData{Status: code, Message: msg}
 	s.Render(w, r, code, "error", page)
 }
@@ -137,4 +137,25 @@ func newRequestID() string {
 	b := make([]byte, 8)
 	_, _ = rand.Read(b)
 	return hex.EncodeToString(b)
+}
+
+// errorTitle names the error page after what happened.
+func errorTitle(code int) string {
+	switch code {
+	case http.StatusNotFound:
+		return "error.title_not_found"
+	case http.StatusForbidden:
+		return "error.title_forbidden"
+	case http.StatusUnauthorized:
+		return "error.title_login"
+	case http.StatusConflict:
+		return "error.title_conflict"
+	case http.StatusTooManyRequests:
+		return "error.title_too_many"
+	case http.StatusRequestEntityTooLarge:
+		return "error.title_too_large"
+	case http.StatusUnprocessableEntity:
+		return "error.title_invalid"
+	}
+	return "error.title"
 }
