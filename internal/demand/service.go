@@ -303,19 +303,23 @@ func (s *Service) SendReminders(ctx context.Context) (int, error) {
 		if err != nil {
 			return sent, err
 		}
+		reminded := false
 		err = s.db.InTx(ctx, func(tx *db.Tx) error {
 			ok, err := s.store.markReminded(ctx, tx, d.CallID, d.OrgID, now)
 			if err != nil || !ok {
-				return err
+				return err // another worker reminded this member already
 			}
-			sent++
 			if err := s.mailMembers(ctx, tx, d.OrgID, "mail.reminder", c); err != nil {
 				return err
 			}
+			reminded = true
 			return audit.Record(ctx, tx, now, audit.System{}, d.OrgID, "demand_call.reminded", "demand_call", d.CallID, nil)
 		})
 		if err != nil {
 			return sent, err
+		}
+		if reminded {
+			sent++
 		}
 	}
 	return sent, nil

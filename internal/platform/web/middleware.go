@@ -12,6 +12,7 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 
+	"kopit/internal/platform/auth"
 	"kopit/internal/platform/errs"
 	"kopit/internal/platform/i18n"
 )
@@ -174,7 +175,7 @@ func (s *Server) resolveActor(next http.Handler) http.Handler {
 // SetSession sets the session cookie.
 func (s *Server) SetSession(w http.ResponseWriter, token string) {
 	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: token, Path: "/", HttpOnly: true,
-		Secure: s.secureCookie, SameSite: http.SameSiteLaxMode, MaxAge: int((12 * time.Hour).Seconds())})
+		Secure: s.secureCookie, SameSite: http.SameSiteLaxMode, MaxAge: int(auth.SessionTTL.Seconds())})
 }
 
 // SessionToken returns the session cookie's value.
