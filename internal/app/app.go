@@ -25,6 +25,7 @@ import (
 	"kopit/internal/platform/jobs"
 	"kopit/internal/platform/mail"
 	"kopit/internal/platform/web"
+	"kopit/internal/tender"
 	webassets "kopit/web"
 )
 
@@ -38,6 +39,7 @@ type App struct {
 	Auth    *auth.Service
 	Members *member.Service
 	Demand  *demand.Service
+	Tenders *tender.Service
 	Queue   *jobs.Queue
 	Outbox  *mail.Outbox
 	Web     *web.Server
@@ -141,19 +143,21 @@ func New(ctx context.Context, c Config, o Options) (*App, error) {
 	if err := jobs.Register(a.Queue, &demand.ReminderWorker{Service: a.Demand}); err != nil {
 		return fail(err)
 	}
+	a.Tenders = tender.NewService(a.DB, a.Demand, members, a.Outbox.Plain(), a.Catalog, a.Clock, c.BaseURL)
 
-	tpl, err := web.ParseTemplates(webassets.Templates(), webassets.Static, member.Templates(), demand.Templates(), admin.Templates())
+	tpl, err := web.ParseTemplates(webassets.Templates(), webassets.Static, member.Templates(), demand.Templates(), tender.Templates(), admin.Templates())
 	if err != nil {
 		return fail(err)
 	}
 	a.Web = web.NewServer(a.Catalog, a.Log, tpl, a.Auth, web.Options{SecureCookies: c.SecureCookies, MaxBodyBytes: c.MaxBodyBytes})
-	a.Web.SetNav(slices.Concat(member.Nav(), demand.Nav(), admin.Nav()))
+	a.Web.SetNav(slices.Concat(member.Nav(), demand.Nav(), tender.Nav(), admin.Nav()))
 
 	memberHandlers := member.NewHandlers(a.Members, a.Web)
 	adminHandlers := admin.NewHandlers(a.DB, a.Web, a.Outbox, a.Clock)
 	demandHandlers := demand.NewHandlers(a.Demand, a.Web)
 	a.Web.AddPanel(demandHandlers.CallsPanel)
-	a.Routes = slices.Concat(memberHandlers.Routes(), demandHandlers.Routes(), adminHandlers.Routes())
+	tenderHandlers := tender.NewHandlers(a.Tenders, a.Web)
+	a.Routes = slices.Concat(memberHandlers.Routes(), demandHandlers.Routes(), tenderHandlers.Routes(), adminHandlers.Routes())
 
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))

@@ -77,6 +77,12 @@ func TestRouteRoleMatrix(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	tn := e.tenderFromDemo()
+	draft := e.tenderFromDemo()
+	if err := e.app.Tenders.Publish(t.Context(), pmActor, tn.ID); err != nil {
+		t.Fatal(err)
+	}
+	tp := "/tenders/" + tn.ID
 	var mailID string
 	err = e.app.DB.InTx(t.Context(), func(tx *db.Tx) (err error) {
 		mailID, err = e.app.Outbox.Enqueue(t.Context(), tx, mail.Message{To: "someone@hzd.example", Subject: "Test", Body: "Hallo"})
@@ -143,6 +149,20 @@ func TestRouteRoleMatrix(t *testing.T) {
 		{"POST /calls/{id}/plan", demoCall + "/plan", office(422, "legal=403")},
 		{"GET /plans/{id}", "/plans/" + plan.ID, office(200, "")},
 		{"GET /plans/{id}/pin.xml", "/plans/" + plan.ID + "/pin.xml", office(200, "")},
+		// Tendering: the office works on tenders, suppliers take part, the public reads.
+		{"POST /plans/{id}/tender", "/plans/" + plan.ID + "/tender", office(303, "legal=403")},
+		{"GET /tenders", "/tenders", office(200, "")},
+		{"GET /tenders/{id}", tp, office(200, "")},
+		{"POST /tenders/{id}/settings", "/tenders/" + draft.ID + "/settings", office(422, "legal=403")},
+		{"POST /tenders/{id}/criteria", "/tenders/" + draft.ID + "/criteria", office(422, "legal=403")},
+		{"POST /tenders/{id}/criteria/{criterion}/delete", "/tenders/" + draft.ID + "/criteria/01nonexistent0000000000000/delete", office(404, "legal=403")},
+		{"POST /tenders/{id}/publish", tp + "/publish", office(409, "legal=403")},
+		{"POST /tenders/{id}/questions/{question}/answer", tp + "/questions/01nonexistent0000000000000/answer", office(422, "legal=403")},
+		{"GET /ausschreibungen", "/ausschreibungen", expect(200, "")},
+		{"GET /ausschreibungen/{id}", "/ausschreibungen/" + tn.ID, expect(200, "")},
+		{"GET /ausschreibungen/{id}", "/ausschreibungen/" + draft.ID, expect(404, "")},
+		{"POST /ausschreibungen/{id}/follow", "/ausschreibungen/" + tn.ID + "/follow", expect(403, "supplier=303 anon=303")},
+		{"POST /ausschreibungen/{id}/questions", "/ausschreibungen/" + tn.ID + "/questions", expect(403, "supplier=422 anon=303")},
 		// Browser sessions cannot use the API: it takes tokens only (see TestAPI).
 		{"GET /api/v1/organisations", "/api/v1/organisations", expect(401, "")},
 		{"GET /api/v1/users", "/api/v1/users", expect(401, "")},

@@ -23,13 +23,6 @@ import (
 var plannable = []law.Procedure{law.Open, law.Restricted, law.NegotiatedWithCompetition,
 	law.PublicTender, law.RestrictedTender, law.RestrictedTenderWithoutCompetition, law.NegotiatedAward, law.DirectAward}
 
-// firstLimit is the time limit the notice's deadline must respect.
-var firstLimit = map[law.Procedure]law.Limit{
-	law.Open:                      law.LimitOpen,
-	law.Restricted:                law.LimitRestrictedParticipation,
-	law.NegotiatedWithCompetition: law.LimitNegotiatedParticipation,
-}
-
 // PlanInput is the procedure-plan form.
 type PlanInput struct {
 	Authority, Procedure                        string
@@ -119,7 +112,7 @@ func (s *Service) CreatePlan(ctx context.Context, a *auth.Actor, callID string, 
 	if err != nil {
 		return ProcedurePlan{}, lawFieldError("procedure", err)
 	}
-	if limit, ok := firstLimit[proc]; ok && lp.EUWide {
+	if limit, ok := law.NoticeLimit(proc); ok && lp.EUWide {
 		if err := law.CheckDeadline(lp, limit, pub.Start(), deadline, flags); err != nil {
 			return ProcedurePlan{}, lawFieldError("deadline_date", err)
 		}
@@ -245,4 +238,15 @@ func scanPlan(row interface{ Scan(...any) error }) (ProcedurePlan, error) {
 		return pl, err
 	}
 	return pl, nil
+}
+
+// PlanDetails gives another module (tendering) what a plan stands on: the
+// plan, its project and the aggregated demand.
+func (s *Service) PlanDetails(ctx context.Context, planID string) (ProcedurePlan, Project, Aggregate, error) {
+	pl, err := s.store.Plan(ctx, s.db, planID)
+	if err != nil {
+		return pl, Project{}, Aggregate{}, err
+	}
+	p, _, agg, err := s.Aggregate(ctx, auth.AllScope(), pl.CallID)
+	return pl, p, agg, err
 }

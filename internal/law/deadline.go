@@ -96,3 +96,19 @@ func (r *Rules) CheckInformationLead(deadline, given time.Time, urgent bool) err
 			"(latest %s): the time limit must be extended", FormatBerlin(given), f.Value, FormatBerlin(deadline),
 			FormatBerlin(cutoff))}
 }
+
+// NoticeLimit is the time limit that the deadline stated in a procedure's
+// contract notice must respect: tenders in the open procedure (§ 15 VgV),
+// requests to participate in the restricted and the negotiated procedure
+// (§ 16 Abs. 2, § 17 Abs. 2 VgV). Other procedures have none in the tables.
+func NoticeLimit(p Procedure) (Limit, bool) {
+	switch p {
+	case Open:
+		return LimitOpen, true
+	case Restricted:
+		return LimitRestrictedParticipation, true
+	case NegotiatedWithCompetition:
+		return LimitNegotiatedParticipation, true
+	}
+	return "", false
+}

@@ -17,6 +17,9 @@ const (
 	ManageProjects      Permission = "projects.manage"
 	ViewCalls           Permission = "calls.view"
 	AnswerCalls         Permission = "calls.answer"
+	ViewTenders         Permission = "tenders.view"   // the office's view of every tender, drafts included
+	ManageTenders       Permission = "tenders.manage" // create, publish, answer questions
+	TakePart            Permission = "tenders.take_part"
 )
 
 // Reach is how far a grant extends over tenants.
@@ -36,15 +39,15 @@ var grants = map[Role]map[Permission]Reach{
 		ViewDashboard: ReachAll, ViewOrganisations: ReachAll, ManageOrganisations: ReachAll,
 		ViewUsers: ReachAll, ManageUsers: ReachAll, ViewAudit: ReachAll, ViewOutbox: ReachAll,
 		ManageOutbox: ReachAll, ManageOwnProfile: ReachOwn,
-		ViewProjects: ReachAll, ManageProjects: ReachAll, ViewCalls: ReachAll,
+		ViewProjects: ReachAll, ManageProjects: ReachAll, ViewCalls: ReachAll, ViewTenders: ReachAll, ManageTenders: ReachAll,
 	},
 	ProcurementManager: {
 		ViewDashboard: ReachAll, ViewOrganisations: ReachAll, ViewUsers: ReachAll, ManageOwnProfile: ReachOwn,
-		ViewProjects: ReachAll, ManageProjects: ReachAll, ViewCalls: ReachAll,
+		ViewProjects: ReachAll, ManageProjects: ReachAll, ViewCalls: ReachAll, ViewTenders: ReachAll, ManageTenders: ReachAll,
 	},
 	LegalAdvisor: {
 		ViewDashboard: ReachAll, ViewOrganisations: ReachAll, ManageOwnProfile: ReachOwn,
-		ViewProjects: ReachAll, ViewCalls: ReachAll,
+		ViewProjects: ReachAll, ViewCalls: ReachAll, ViewTenders: ReachAll,
 	},
 	// Every member may inspect the member register (§ 31 GenG), but sees users
 	// and data of its own organisation only.
@@ -60,7 +63,7 @@ var grants = map[Role]map[Permission]Reach{
 		ViewDashboard: ReachOwn, ViewOrganisations: ReachRegister, ManageOwnProfile: ReachOwn,
 	},
 	SupplierUser: {
-		ViewDashboard: ReachOwn, ViewOrganisations: ReachOwn, ManageOwnProfile: ReachOwn,
+		ViewDashboard: ReachOwn, ViewOrganisations: ReachOwn, ManageOwnProfile: ReachOwn, TakePart: ReachOwn,
 	},
 }
 

@@ -1,0 +1,123 @@
+package app_test
+
+import (
+	"context"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"kopit/internal/demand"
+	"kopit/internal/tender"
+)
+
+// tenderFromDemo makes a draft tender from a fresh plan of the demo call.
+func (e *env) tenderFromDemo() tender.Tender {
+	e.t.Helper()
+	ctx := context.Background()
+	pm, err := e.app.Auth.SessionActor(ctx, mustLogin(e, "vergabe@kop-it.example"))
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	f := e.planForm()
+	plan, err := e.app.Demand.CreatePlan(ctx, pm, e.demoCall().ID, demand.PlanInput{Authority: "sub-central", Procedure: "open",
+		ESubmission: true, PublicationDate: f.Get("publication_date"), DeadlineDate: f.Get("deadline_date"), DeadlineTime: "10:00",
+		AwardDate: f.Get("award_date")})
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	t, err := e.app.Tenders.CreateFromPlan(ctx, pm, plan.ID)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return t
+}
+
+func TestTenderPublicationAndQuestions(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, e *env) {
+		tn := e.tenderFromDemo()
+		pm := e.client("vergabe@kop-it.example")
+		anon, supplier, other := e.client(""), e.client("vertrieb@rms.example"), e.client("vertrieb@hessennet.example")
+		if len(tn.Lots) != 2 || tn.Lots[0].Items[0].Quantity != 3800 { // 950 a year over 48 months
+			t.Fatalf("lots from the plan: %+v", tn.Lots)
+		}
+		// A draft is not public.
+		if code, _ := e.do(anon, "GET", "/ausschreibungen/"+tn.ID, nil); code != 404 {
+			t.Errorf("draft visible to the public: %d", code)
+		}
+		// Bad criteria and settings are refused at the field.
+		path := "/tenders/" + tn.ID
+		for _, tc := range []struct {
+			action string
+			form   url.Values
+			msg    string
+		}{
+			{"/criteria", url.Values{"kind": {"quality"}, "criterion_name": {"Lieferzeit"}, "weight": {"0"}, "max_points": {"10"}}, "Gewicht von 1 bis 100"},
+			{"/criteria", url.Values{"kind": {"exclusion"}}, "Bitte ausfüllen"},
+			{"/settings", url.Values{"method": {"extended_ratio"}, "band_percent": {"30"}, "band_decides": {"performance"}, "tie_rule": {"lower_price"}}, "1 bis 20"},
+			{"/settings", url.Values{"method": {"coin_toss"}, "tie_rule": {"lower_price"}}, "angebotenen Werte"},
+		} {
+			if code, body := e.do(pm, "POST", path+tc.action, tc.form); code != 422 || !strings.Contains(body, tc.msg) {
+				t.Errorf("%s %v: %d, want 422 with %q", tc.action, tc.form, code, tc.msg)
+			}
+		}
+		if code, _ := e.do(pm, "POST", path+"/publish", url.Values{}); code != 303 {
+			t.Fatalf("publish: %d", code)
+		}
+		// Published: public list and page without login; settings are fixed.
+		if _, body := e.do(anon, "GET", "/ausschreibungen", nil); !strings.Contains(body, tn.Reference) {
+			t.Error("the public list lacks the tender")
+		}
+		if code, body := e.do(anon, "GET", "/ausschreibungen/"+tn.ID, nil); code != 200 || !strings.Contains(body, "Uhr") {
+			t.Errorf("public page: %d", code)
+		}
+		if code, _ := e.do(pm, "POST", path+"/settings", url.Values{"method": {"lowest_price"}, "tie_rule": {"lower_price"}}); code != 409 {
+			t.Errorf("changing the method after publication: %d", code)
+		}
+		// Anonymous users cannot ask; suppliers can, and follow by asking.
+		if code, _ := e.do(anon, "POST", "/ausschreibungen/"+tn.ID+"/questions", url.Values{"question": {"?"}}); code != 303 {
+			t.Errorf("anonymous question: %d", code)
+		}
+		if code, _ := e.do(other, "POST", "/ausschreibungen/"+tn.ID+"/follow", url.Values{}); code != 303 {
+			t.Fatalf("follow: %d", code)
+		}
+		if code, _ := e.do(supplier, "POST", "/ausschreibungen/"+tn.ID+"/questions", url.Values{"question": {""}}); code != 422 {
+			t.Errorf("empty question: %d", code)
+		}
+		if code, _ := e.do(supplier, "POST", "/ausschreibungen/"+tn.ID+"/questions", url.Values{"question": {"Ist ein 15-Zoll-Gerät zulässig?"}}); code != 303 {
+			t.Fatalf("question: %d", code)
+		}
+		e.sentTo("vergabe@kop-it.example", "Bieterfrage")
+		// The other supplier does not see the open question yet.
+		if _, body := e.do(other, "GET", "/ausschreibungen/"+tn.ID, nil); strings.Contains(body, "15-Zoll") {
+			t.Error("an unanswered question is visible to another supplier")
+		}
+		qs, err := e.app.Tenders.Store().Questions(context.Background(), e.app.DB, allScope(), tn.ID)
+		if err != nil || len(qs) != 1 {
+			t.Fatalf("questions: %v %v", qs, err)
+		}
+		answerField := "answer-" + qs[0].ID
+		if code, _ := e.do(pm, "POST", path+"/questions/"+qs[0].ID+"/answer", url.Values{answerField: {" "}}); code != 422 {
+			t.Errorf("empty answer: %d", code)
+		}
+		if code, _ := e.do(pm, "POST", path+"/questions/"+qs[0].ID+"/answer", url.Values{answerField: {"Nein, 14 Zoll sind gefordert."}}); code != 303 {
+			t.Fatalf("answer: %d", code)
+		}
+		// Both following suppliers get the answer, without the asker's name.
+		for _, addr := range []string{"vertrieb@rms.example", "vertrieb@hessennet.example"} {
+			m := e.sentTo(addr, "Antwort")
+			if !strings.Contains(m.Body, "14 Zoll sind gefordert") || strings.Contains(m.Body, "Rhein-Main") {
+				t.Errorf("answer mail to %s: %q", addr, m.Body)
+			}
+		}
+		if _, body := e.do(other, "GET", "/ausschreibungen/"+tn.ID, nil); !strings.Contains(body, "14 Zoll sind gefordert") || strings.Contains(body, "Rhein-Main") {
+			t.Error("the published answer is missing or names the asker")
+		}
+		// Questions close ten days before the deadline.
+		e.clock.Set(tn.QuestionsUntil.Add(time.Minute))
+		supplier = e.client("vertrieb@rms.example")
+		if code, body := e.do(supplier, "POST", "/ausschreibungen/"+tn.ID+"/questions", url.Values{"question": {"Noch eine Frage"}}); code != 409 || !strings.Contains(body, "nicht gespeichert") {
+			t.Errorf("late question: %d", code)
+		}
+	})
+}

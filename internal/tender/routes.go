@@ -1,0 +1,46 @@
+package tender
+
+import (
+	"embed"
+	"io/fs"
+	"strconv"
+
+	"kopit/internal/platform/auth"
+	"kopit/internal/platform/web"
+)
+
+//go:embed templates/*.html
+var templates embed.FS
+
+// Templates returns the module's page templates.
+func Templates() fs.FS { return web.Sub(templates, "templates") }
+
+// Routes lists the module's endpoints with the permission each needs.
+func (h *Handlers) Routes() []web.Route {
+	return []web.Route{
+		{Method: "POST", Pattern: "/plans/{id}/tender", Perm: auth.ManageTenders, Handler: h.createFromPlan},
+		{Method: "GET", Pattern: "/tenders", Perm: auth.ViewTenders, Handler: h.listOffice},
+		{Method: "GET", Pattern: "/tenders/{id}", Perm: auth.ViewTenders, Handler: h.showOffice},
+		{Method: "POST", Pattern: "/tenders/{id}/settings", Perm: auth.ManageTenders, Handler: h.updateSettings},
+		{Method: "POST", Pattern: "/tenders/{id}/criteria", Perm: auth.ManageTenders, Handler: h.addCriterion},
+		{Method: "POST", Pattern: "/tenders/{id}/criteria/{criterion}/delete", Perm: auth.ManageTenders, Handler: h.deleteCriterion},
+		{Method: "POST", Pattern: "/tenders/{id}/publish", Perm: auth.ManageTenders, Handler: h.publish},
+		{Method: "POST", Pattern: "/tenders/{id}/questions/{question}/answer", Perm: auth.ManageTenders, Handler: h.answer},
+
+		// The public tender list needs no login (publication, § 40 VgV).
+		{Method: "GET", Pattern: "/ausschreibungen", Public: true, Handler: h.listPublic},
+		{Method: "GET", Pattern: "/ausschreibungen/{id}", Public: true, Handler: h.showPublic},
+		{Method: "POST", Pattern: "/ausschreibungen/{id}/follow", Perm: auth.TakePart, Handler: h.follow},
+		{Method: "POST", Pattern: "/ausschreibungen/{id}/questions", Perm: auth.TakePart, Handler: h.ask},
+	}
+}
+
+// Nav lists the module's navigation entries.
+func Nav() []web.NavEntry {
+	return []web.NavEntry{
+		{Href: "/tenders", LabelKey: "nav.tenders", Perm: auth.ViewTenders},
+		{Href: "/ausschreibungen", LabelKey: "nav.public_tenders", Perm: auth.TakePart},
+	}
+}
+
+func itoa(n int) string { return strconv.Itoa(n) }
