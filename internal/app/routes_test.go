@@ -180,6 +180,8 @@ func TestRouteRoleMatrix(t *testing.T) {
 		{"GET /password/set", "/password/set?token=x", expect(410, "")},
 		{"POST /password/set", "/password/set", expect(410, "")},
 		{"POST /login", "/login", expect(422, "")},
+		{"GET /registrieren", "/registrieren", expect(200, "")},
+		{"POST /registrieren", "/registrieren", expect(422, "")},
 	}
 	covered := map[string]bool{"POST /logout": true} // logout is tested on its own
 	for _, r := range rows {

@@ -121,3 +121,45 @@ func TestTenderPublicationAndQuestions(t *testing.T) {
 		}
 	})
 }
+
+func TestSupplierRegistersItself(t *testing.T) {
+	e := newEnv(t, "")
+	c := e.client("")
+	before := e.auditCount()
+	for _, tc := range []struct {
+		form url.Values
+		msg  string
+	}{
+		{url.Values{"org_name": {"Rhein-Main Systemhaus GmbH"}, "short_name": {"X"}, "name": {"A B"}, "email": {"a@x.example"}}, "Namen gibt es schon"},
+		{url.Values{"org_name": {"Neu GmbH"}, "short_name": {"Neu"}, "name": {"A B"}, "email": {"vertrieb@rms.example"}}, "schon vergeben"},
+		{url.Values{"org_name": {""}, "short_name": {""}, "name": {""}, "email": {"kaputt"}}, "keine gültige E-Mail-Adresse"},
+	} {
+		if code, body := e.do(c, "POST", "/registrieren", tc.form); code != 422 || !strings.Contains(body, tc.msg) {
+			t.Errorf("%v: %d, want 422 with %q", tc.form, code, tc.msg)
+		}
+	}
+	if e.auditCount() != before {
+		t.Fatal("refused registrations changed something")
+	}
+	form := url.Values{"org_name": {"Odenwald IT GmbH"}, "short_name": {"Odenwald IT"}, "postcode": {"64720"}, "city": {"Michelstadt"},
+		"name": {"Anna Bieter"}, "email": {"anna@odenwald-it.example"}}
+	if code, _ := e.do(c, "POST", "/registrieren", form); code != 303 {
+		t.Fatalf("registration: %d", code)
+	}
+	// No sign-in before the address is confirmed.
+	if code, _ := e.do(c, "POST", "/login", url.Values{"email": {"anna@odenwald-it.example"}, "password": {"irgendein-passwort"}}); code != 422 {
+		t.Fatalf("login before confirmation: %d", code)
+	}
+	link := linkRE.FindString(e.sentTo("anna@odenwald-it.example", "Registrierung").Body)
+	u, _ := url.Parse(link)
+	if code, _ := e.do(c, "POST", "/password/set", url.Values{"purpose": {"invite"}, "token": {u.Query().Get("token")},
+		"password": {"ein-sicheres-passwort"}, "password_repeat": {"ein-sicheres-passwort"}}); code != 303 {
+		t.Fatalf("confirmation: %d", code)
+	}
+	if code, _ := e.do(c, "POST", "/login", url.Values{"email": {"anna@odenwald-it.example"}, "password": {"ein-sicheres-passwort"}}); code != 303 {
+		t.Fatalf("login after confirmation: %d", code)
+	}
+	if _, body := e.do(c, "GET", "/ausschreibungen", nil); !strings.Contains(body, "Ausschreibungen") {
+		t.Error("the new supplier does not reach the tender list")
+	}
+}

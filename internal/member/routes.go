@@ -25,6 +25,8 @@ func (h *Handlers) Routes() []web.Route {
 		{Method: "POST", Pattern: "/password/forgot", Public: true, Handler: h.forgot},
 		{Method: "GET", Pattern: "/password/set", Public: true, Handler: h.showSetPassword},
 		{Method: "POST", Pattern: "/password/set", Public: true, Handler: h.setPassword},
+		{Method: "GET", Pattern: "/registrieren", Public: true, Handler: h.showRegisterSupplier},
+		{Method: "POST", Pattern: "/registrieren", Public: true, Handler: h.registerSupplier},
 
 		{Method: "GET", Pattern: "/{$}", Perm: auth.ViewDashboard, Handler: h.dashboard},
 		{Method: "GET", Pattern: "/organisations", Perm: auth.ViewOrganisations, Handler: h.listOrganisations},

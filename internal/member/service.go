@@ -355,3 +355,85 @@ func (s *Service) GrantRole(ctx context.Context, a audit.Actor, email string, ro
 		return audit.Record(ctx, tx, s.clock.Now(), a, u.OrgID, "user.role_granted", "user", u.ID, map[string]any{"role": role})
 	})
 }
+
+// SupplierInput is the public registration form of a supplier.
+type SupplierInput struct {
+	OrgName, ShortName, Street, Postcode, City, RegisterID, Name, Email string
+}
+
+// RegisterSupplier lets a supplier register itself: the organisation and its
+// first user are created, and a link to confirm the address and choose a
+// password goes to that address. Until the link is used nobody can sign in.
+func (s *Service) RegisterSupplier(ctx context.Context, in SupplierInput, lang string) error {
+	org, oerr := OrgInput{Kind: string(auth.KindSupplier), Name: in.OrgName, ShortName: in.ShortName, Street: in.Street,
+		Postcode: in.Postcode, City: in.City, RegisterID: in.RegisterID}.Validate()
+	name, email, _, uerr := validateUser(UserInput{Name: in.Name, Email: in.Email, Roles: []string{string(auth.SupplierUser)}}, auth.KindSupplier)
+	if err := mergeFields(renameField(oerr, "name", "org_name"), uerr); err != nil {
+		return err
+	}
+	now := s.clock.Now()
+	org.ID, org.CreatedAt, org.UpdatedAt = id.New(), now, now
+	u := User{ID: id.New(), OrgID: org.ID, Name: name, Email: email, Active: true, Lang: lang, CreatedAt: now}
+	return s.db.InTx(ctx, func(tx *db.Tx) error {
+		if err := s.store.insertOrg(ctx, tx, org); err != nil {
+			return renameField(err, "name", "org_name")
+		}
+		if err := s.store.insertUser(ctx, tx, u, ""); err != nil {
+			return err
+		}
+		if err := s.store.setRoles(ctx, tx, u.ID, org.ID, []auth.Role{auth.SupplierUser}); err != nil {
+			return err
+		}
+		link, err := s.auth.IssueLink(ctx, tx, auth.PurposeInvite, u.ID)
+		if err != nil {
+			return err
+		}
+		body := s.cat.T(lang, "mail.supplier.body", u.Name, org.Name, s.baseURL+"/password/set?purpose=invite&token="+link)
+		if err := s.mailer.Enqueue(ctx, tx, u.Email, s.cat.T(lang, "mail.supplier.subject"), body); err != nil {
+			return err
+		}
+		return audit.Record(ctx, tx, now, audit.System{}, org.ID, "supplier.registered", "organisation", org.ID,
+			map[string]any{"name": org.Name, "email": u.Email})
+	})
+}
+
+// mergeFields joins the field errors of two validations.
+func mergeFields(errList ...error) error {
+	var out *errs.Error
+	for _, err := range errList {
+		if err == nil {
+			continue
+		}
+		e, ok := errs.As(err)
+		if !ok || e.Code != errs.Invalid {
+			return err
+		}
+		if out == nil {
+			out = &errs.Error{Code: errs.Invalid, Key: e.Key, Fields: map[string]string{}}
+		}
+		for f, k := range e.Fields {
+			out.Fields[f] = k
+		}
+	}
+	if out == nil {
+		return nil
+	}
+	return out
+}
+
+// renameField moves a field's message to another field name, keeping the
+// other fields (the organisation's "name" is "org_name" on a form that also
+// asks for a person's name).
+func renameField(err error, from, to string) error {
+	e, ok := errs.As(err)
+	if !ok || e.Fields[from] == "" {
+		return err
+	}
+	fields := map[string]string{}
+	for f, k := range e.Fields {
+		fields[f] = k
+	}
+	fields[to] = fields[from]
+	delete(fields, from)
+	return &errs.Error{Code: e.Code, Key: e.Key, Fields: fields}
+}

@@ -1,0 +1,28 @@
+package member
+
+import "net/http"
+
+func (h *Handlers) showRegisterSupplier(w http.ResponseWriter, r *http.Request) error {
+	h.web.Render(w, r, http.StatusOK, "supplier_register", h.web.NewPage(r, "supplier.title"))
+	return nil
+}
+
+func (h *Handlers) registerSupplier(w http.ResponseWriter, r *http.Request) error {
+	if err := r.ParseForm(); err != nil {
+		return err
+	}
+	f := r.PostFormValue
+	err := h.svc.RegisterSupplier(r.Context(), SupplierInput{OrgName: f("org_name"), ShortName: f("short_name"),
+		Street: f("street"), Postcode: f("postcode"), City: f("city"), RegisterID: f("register_id"), Name: f("name"),
+		Email: f("email")}, langOf(r, ""))
+	if err != nil {
+		p := h.web.NewPage(r, "supplier.title")
+		p.Form.Values = r.PostForm
+		if p.SetErrors(err) {
+			h.web.Render(w, r, http.StatusUnprocessableEntity, "supplier_register", p)
+			return nil
+		}
+		return err
+	}
+	return h.web.Redirect(w, r, "/login", "flash.supplier_registered")
+}
