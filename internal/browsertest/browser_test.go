@@ -106,13 +106,19 @@ func requireBrowser(t *testing.T) {
 // closes when the test ends.
 func newTab(t *testing.T) context.Context {
 	t.Helper()
+	return newTabWithin(t, tabTimeout)
+}
+
+// newTabWithin is newTab with another timeout, for longer journeys.
+func newTabWithin(t *testing.T, timeout time.Duration) context.Context {
+	t.Helper()
 	requireBrowser(t)
 	tabCtx, cancelTab := chromedp.NewContext(browser.root, chromedp.WithNewBrowserContext())
 	if err := chromedp.Do(tabCtx); err != nil { // opens the tab, without the timeout
 		cancelTab()
 		t.Fatalf("open tab: %v", err)
 	}
-	ctx, cancel := context.WithTimeout(tabCtx, tabTimeout)
+	ctx, cancel := context.WithTimeout(tabCtx, timeout)
 	t.Cleanup(func() { cancel(); cancelTab() })
 	return ctx
 }

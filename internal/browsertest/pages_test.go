@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/chromedp/chromedp"
 )
@@ -21,6 +22,12 @@ type tab struct {
 func (k *kopit) open(t *testing.T) *tab {
 	t.Helper()
 	return &tab{t: t, ctx: newTab(t), k: k}
+}
+
+// openWithin is open with another timeout than tabTimeout.
+func (k *kopit) openWithin(t *testing.T, timeout time.Duration) *tab {
+	t.Helper()
+	return &tab{t: t, ctx: newTabWithin(t, timeout), k: k}
 }
 
 // do runs steps and stops the test on an error.

@@ -12,6 +12,7 @@ import (
 	"kopit/internal/app"
 	"kopit/internal/demo"
 	"kopit/internal/platform/auth"
+	"kopit/internal/platform/clock"
 	"kopit/internal/platform/testkit"
 )
 
@@ -20,7 +21,16 @@ type kopit struct {
 	URL  string // http://127.0.0.1:<port>, also cfg.BaseURL
 	App  *app.App
 	Mail *mailCapture // every mail the outbox delivered
+	// Clock is the program's clock: it stands still at testEpoch until a
+	// journey moves it (deadlines pass without sleeping). Sessions expire
+	// after auth.SessionTTL on this clock.
+	Clock *clock.Fixed
 }
+
+// testEpoch is the time every instance starts at: a fixed day, so that dates
+// on pages and the law engine's thresholds (2026–2027) do not depend on when
+// the tests run. 10:00 in Berlin, far from midnight and from a DST change.
+var testEpoch = time.Date(2026, time.June, 1, 8, 0, 0, 0, time.UTC)
 
 // forEachDB runs a journey against kopit on SQLite and, when
 // KOPIT_TEST_POSTGRES_URL is set (or KOPIT_REQUIRE_POSTGRES=1), on a fresh
@@ -53,9 +63,9 @@ func startKopit(t *testing.T, databaseURL string) *kopit {
 	cfg.BaseURL = base // mailed links point at this server
 	cfg.SecureCookies = false
 	cfg.Workers = 2
-	k := &kopit{URL: base, Mail: newMailCapture()}
+	k := &kopit{URL: base, Mail: newMailCapture(), Clock: clock.NewFixed(testEpoch)}
 	ctx := context.Background()
-	k.App, err = app.New(ctx, cfg, app.Options{Hasher: auth.NewTestHasher(), Sender: k.Mail, Log: slog.New(slog.DiscardHandler)})
+	k.App, err = app.New(ctx, cfg, app.Options{Clock: k.Clock, Hasher: auth.NewTestHasher(), Sender: k.Mail, Log: slog.New(slog.DiscardHandler)})
 	if err != nil {
 		ln.Close()
 		t.Fatalf("app.New: %v", err)
