@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"kopit/internal/demand"
+	"kopit/internal/evaluation"
 	"kopit/internal/law"
 	"kopit/internal/member"
 	"kopit/internal/platform/audit"
@@ -68,7 +69,8 @@ func (s *Service) CreateFromPlan(ctx context.Context, a audit.Actor, planID stri
 	now := s.clock.Now()
 	t := Tender{ID: ids.New(), PlanID: pl.ID, Title: p.Title, Description: p.Description, ProcedureType: string(pl.Procedure),
 		Status: Draft, Deadline: pl.TenderDeadline, QuestionsUntil: pl.TenderDeadline.Add(-questionLead),
-		Method: ExtendedRatio, BandPercent: 5, BandDecides: "performance", TieRule: TieLowerPrice, CreatedAt: now}
+		Method: evaluation.MethodExtendedRatio, BandPercent: 5, BandDecides: string(evaluation.BandPerformance),
+		TieRule: evaluation.TieLowerPrice, CreatedAt: now}
 	for _, lt := range agg.Lots {
 		if lt.ValueCents == 0 {
 			continue // nobody takes part: the lot is not tendered

@@ -10,6 +10,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"kopit/internal/evaluation"
 	"kopit/internal/platform/errs"
 )
 
@@ -26,31 +27,18 @@ const (
 	Cancelled Status = "cancelled"
 )
 
-// Method is the evaluation method the tender announces (UfAB 2018, and the
-// weighted method of UfAB V, labelled as such).
-type Method string
-
-const (
-	LowestPrice   Method = "lowest_price"
-	SimpleRatio   Method = "simple_ratio"   // einfache Richtwertmethode: Z = L / P
-	ExtendedRatio Method = "extended_ratio" // erweiterte Richtwertmethode: band of s %, then a criterion decides
-	WeightedRatio Method = "weighted_ratio" // gewichtete Richtwertmethode (UfAB V)
+// Method and TieRule are the evaluation package's: the tender announces them,
+// the evaluation applies them.
+type (
+	Method  = evaluation.Method
+	TieRule = evaluation.TieRule
 )
 
-// Methods lists the methods in display order.
-var Methods = []Method{LowestPrice, SimpleRatio, ExtendedRatio, WeightedRatio}
-
-// TieRule decides between bids the method ranks equal.
-type TieRule string
-
-const (
-	TieLowerPrice        TieRule = "lower_price"
-	TieHigherPerformance TieRule = "higher_performance"
-	TieLot               TieRule = "lot" // drawing lots, recorded in the file
+// The methods and tie rules the office chooses from.
+var (
+	Methods  = evaluation.Methods()
+	TieRules = evaluation.TieRules()
 )
-
-// TieRules lists the rules in display order.
-var TieRules = []TieRule{TieLowerPrice, TieHigherPerformance, TieLot}
 
 // Tender is a Vergabeverfahren.
 type Tender struct {
@@ -134,7 +122,7 @@ func (in SettingsInput) Validate() (Tender, error) {
 	if !known {
 		v.Add("tie_rule", "error.choose")
 	}
-	if t.Method == ExtendedRatio {
+	if t.Method == evaluation.MethodExtendedRatio {
 		n, err := strconv.Atoi(strings.TrimSpace(in.BandPercent))
 		if err != nil || n < 1 || n > 20 {
 			v.Add("band_percent", "error.band_percent")
@@ -145,7 +133,7 @@ func (in SettingsInput) Validate() (Tender, error) {
 			v.Add("band_decides", "error.choose")
 		}
 	}
-	if t.Method == WeightedRatio {
+	if t.Method == evaluation.MethodWeightedRatio {
 		n, err := strconv.Atoi(strings.TrimSpace(in.PriceWeight))
 		if err != nil || n < 1 || n > 99 {
 			v.Add("price_weight", "error.price_weight")
@@ -195,7 +183,7 @@ func (t Tender) ReadyToPublish(now time.Time) []string {
 			quality += c.Weight
 		}
 	}
-	if t.Method != LowestPrice && quality == 0 {
+	if t.Method != evaluation.MethodLowestPrice && quality == 0 {
 		missing = append(missing, "error.tender_no_quality")
 	}
 	if !t.Deadline.After(now) {
