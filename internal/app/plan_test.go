@@ -93,8 +93,20 @@ func TestProcedurePlan(t *testing.T) {
 		if code != 200 || !strings.Contains(body, "Offenes Verfahren") || !strings.Contains(body, "Frühester Zuschlag") {
 			t.Fatalf("plan page: %d", code)
 		}
+		// The planned days are the days entered, on both engines.
+		if want := start.Format("02.01.2006"); !strings.Contains(body, want) {
+			t.Errorf("plan page lacks the publication day %s", want)
+		}
+		plans, err := e.app.Demand.Store().Plans(context.Background(), e.app.DB, call.ID)
+		if err != nil || len(plans) == 0 {
+			t.Fatal(err)
+		}
+		if got := plans[0].Publication.Format("2006-01-02"); got != start.Format("2006-01-02") {
+			t.Errorf("stored publication day %s, want %s", got, start.Format("2006-01-02"))
+		}
 		code, xml := e.do(pm, "GET", planURL+"/pin.xml", nil)
-		if code != 200 || !strings.Contains(xml, "<PriorInformationNotice") || !strings.Contains(xml, "KOP-IT eG") {
+		if code != 200 || !strings.Contains(xml, "<PriorInformationNotice") || !strings.Contains(xml, "KOP-IT eG") ||
+			!strings.Contains(xml, "<cbc:PlannedDate>"+start.Format("2006-01-02")) {
 			t.Fatalf("PIN: %d %.300s", code, xml)
 		}
 		file := filepath.Join(t.TempDir(), "pin.xml")

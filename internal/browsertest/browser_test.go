@@ -56,6 +56,11 @@ func runTests(m *testing.M) int {
 		chromedp.Flag("disable-background-networking", true),
 		chromedp.Flag("disable-component-update", true),
 		chromedp.Flag("disable-sync", true),
+		// kern.css sets html {scroll-behavior: smooth}: chromedp's click
+		// scrolls its target into view and presses where the target is at
+		// that moment, so during a smooth scroll (e.g. after a redirect to
+		// "#lots") it misses and the journey hangs. Scroll instantly.
+		chromedp.Flag("disable-smooth-scrolling", true),
 		// kopit negotiates the language from Accept-Language; the journeys
 		// are written against the German texts, as a member's browser sends.
 		chromedp.Flag("lang", "de-DE"),

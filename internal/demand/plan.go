@@ -126,8 +126,8 @@ func (s *Service) CreatePlan(ctx context.Context, a *auth.Actor, callID string, 
 		return ProcedurePlan{}, errs.Field("award_date", "error.award_before_deadline")
 	}
 	plan := ProcedurePlan{ID: id.New(), ProjectID: p.ID, CallID: c.ID, Procedure: proc, EUWide: lp.EUWide, ValueCents: agg.ValueCents,
-		Authority: authority, ESubmission: in.ESubmission, Publication: pub.Start().UTC(), TenderDeadline: deadline.UTC(),
-		PlannedAward: award.Start().UTC(), Law: lp, CreatedBy: a.UserID, CreatedAt: now}
+		Authority: authority, ESubmission: in.ESubmission, Publication: civilDay(pub), TenderDeadline: deadline.UTC(),
+		PlannedAward: civilDay(award), Law: lp, CreatedBy: a.UserID, CreatedAt: now}
 	snapshot, err := json.Marshal(lp)
 	if err != nil {
 		return plan, err
@@ -174,6 +174,13 @@ func lawFieldError(field string, err error) error {
 		return errs.Field(field, "error.works_out_of_scope")
 	}
 	return errs.FieldWith(field, "error.law_refused", le.Message, le.Source)
+}
+
+// civilDay is a calendar day as kopit stores DATE columns: midnight UTC of
+// that day, which both engines keep as the same day.
+func civilDay(d law.Date) time.Time {
+	t, _ := time.Parse("2006-01-02", d.String())
+	return t
 }
 
 func parseDay(s string) (law.Date, bool) {

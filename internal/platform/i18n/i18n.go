@@ -130,11 +130,13 @@ func DateTime(lang string, t time.Time) string {
 	return t.Format("02.01.2006, 15:04") + " Uhr"
 }
 
-// Date formats a calendar day: "15.12.2026" / "15 Dec 2026".
+// Date formats the Berlin calendar day of an instant: "15.12.2026" /
+// "15 Dec 2026". Calendar days stored as UTC midnight keep their day.
 func Date(lang string, t time.Time) string {
 	if t.IsZero() {
 		return ""
 	}
+	t = t.In(berlin)
 	if lang == "en" {
 		return t.Format("2 Jan 2006")
 	}
