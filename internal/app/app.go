@@ -21,10 +21,12 @@ import (
 	"kopit/internal/platform/auth"
 	"kopit/internal/platform/clock"
 	"kopit/internal/platform/db"
+	"kopit/internal/platform/files"
 	"kopit/internal/platform/i18n"
 	"kopit/internal/platform/jobs"
 	"kopit/internal/platform/mail"
 	"kopit/internal/platform/web"
+	"kopit/internal/seal"
 	"kopit/internal/tender"
 	webassets "kopit/web"
 )
@@ -143,7 +145,15 @@ func New(ctx context.Context, c Config, o Options) (*App, error) {
 	if err := jobs.Register(a.Queue, &demand.ReminderWorker{Service: a.Demand}); err != nil {
 		return fail(err)
 	}
-	a.Tenders = tender.NewService(a.DB, a.Demand, members, a.Outbox.Plain(), a.Catalog, a.Clock, c.BaseURL)
+	store, err := files.NewDisk(c.FilesPath(), files.DiskOptions{MaxBytes: tender.MaxBidBytes * 2})
+	if err != nil {
+		return fail(err)
+	}
+	master, err := seal.LoadOrCreateMaster(c.SealKeyPath())
+	if err != nil {
+		return fail(err)
+	}
+	a.Tenders = tender.NewService(a.DB, a.Demand, members, a.Outbox.Plain(), a.Catalog, a.Clock, c.BaseURL, store, master)
 
 	tpl, err := web.ParseTemplates(webassets.Templates(), webassets.Static, member.Templates(), demand.Templates(), tender.Templates(), admin.Templates())
 	if err != nil {

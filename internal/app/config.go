@@ -27,6 +27,7 @@ type Config struct {
 	LogFormat     string // KOPIT_LOG_FORMAT: text or json
 	MaxBodyBytes  int64  // KOPIT_MAX_BODY_BYTES: largest accepted request body
 	Workers       int    // KOPIT_WORKERS: background job workers
+	SealKeyFile   string // KOPIT_SEAL_KEY_FILE: the master key that unwraps tender keys; keep it off the database backups
 }
 
 // Defaults returns the configuration for a newcomer's machine.
@@ -47,6 +48,7 @@ var EnvDoc = []struct{ Name, Doc string }{
 	{"KOPIT_LOG_FORMAT", "text or json (default text)"},
 	{"KOPIT_MAX_BODY_BYTES", "largest request body in bytes (default 1048576)"},
 	{"KOPIT_WORKERS", "background job workers (default 4)"},
+	{"KOPIT_SEAL_KEY_FILE", "master key for sealed bids (default <data>/keys/seal.key); back it up apart from the database and files"},
 }
 
 // FromEnv overlays KOPIT_* variables on c.
@@ -63,6 +65,7 @@ func (c *Config) FromEnv(getenv func(string) string) error {
 	str("KOPIT_SMTP_URL", &c.SMTPURL)
 	str("KOPIT_LOG_LEVEL", &c.LogLevel)
 	str("KOPIT_LOG_FORMAT", &c.LogFormat)
+	str("KOPIT_SEAL_KEY_FILE", &c.SealKeyFile)
 	var errList []error
 	if v := getenv("KOPIT_SECURE_COOKIES"); v != "" {
 		b, err := strconv.ParseBool(v)
@@ -127,6 +130,18 @@ func (c *Config) Validate() error {
 	}
 	return errors.Join(errList...)
 }
+
+// SealKeyPath is the master key file: KOPIT_SEAL_KEY_FILE, or keys/seal.key
+// in the data directory (apart from the file store in files/).
+func (c *Config) SealKeyPath() string {
+	if c.SealKeyFile != "" {
+		return c.SealKeyFile
+	}
+	return filepath.Join(c.DataDir, "keys", "seal.key")
+}
+
+// FilesPath is the file store's directory.
+func (c *Config) FilesPath() string { return filepath.Join(c.DataDir, "files") }
 
 // DatabaseTarget is what db.Open gets: the PostgreSQL URL or the SQLite path.
 func (c *Config) DatabaseTarget() string {

@@ -83,6 +83,18 @@ func TestRouteRoleMatrix(t *testing.T) {
 		t.Fatal(err)
 	}
 	tp := "/tenders/" + tn.ID
+	rmsActor, err := e.app.Auth.SessionActor(t.Context(), mustLogin(e, "vertrieb@rms.example"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	prices := map[string]string{}
+	for _, it := range tn.Lots[0].Items {
+		prices[it.ID] = "10"
+	}
+	bid, err := e.app.Tenders.SubmitBid(t.Context(), rmsActor, tn.ID, tn.Lots[0].ID, prices, nil, e.clock.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
 	var mailID string
 	err = e.app.DB.InTx(t.Context(), func(tx *db.Tx) (err error) {
 		mailID, err = e.app.Outbox.Enqueue(t.Context(), tx, mail.Message{To: "someone@hzd.example", Subject: "Test", Body: "Hallo"})
@@ -163,6 +175,11 @@ func TestRouteRoleMatrix(t *testing.T) {
 		{"GET /ausschreibungen/{id}", "/ausschreibungen/" + draft.ID, expect(404, "")},
 		{"POST /ausschreibungen/{id}/follow", "/ausschreibungen/" + tn.ID + "/follow", expect(403, "supplier=303 anon=303")},
 		{"POST /ausschreibungen/{id}/questions", "/ausschreibungen/" + tn.ID + "/questions", expect(403, "supplier=422 anon=303")},
+		{"GET /ausschreibungen/{id}/bid", "/ausschreibungen/" + tn.ID + "/bid", expect(403, "supplier=200 anon=303")},
+		{"POST /ausschreibungen/{id}/bid", "/ausschreibungen/" + tn.ID + "/bid", expect(403, "supplier=422 anon=303")},
+		{"GET /bids/{id}", "/bids/" + bid.ID, expect(403, "supplier=200 anon=303")},
+		{"POST /bids/{id}/withdraw", "/bids/" + bid.ID + "/withdraw", expect(403, "supplier=303 anon=303")},
+		{"POST /tenders/{id}/open", tp + "/open", office(409, "legal=403")},
 		// Browser sessions cannot use the API: it takes tokens only (see TestAPI).
 		{"GET /api/v1/organisations", "/api/v1/organisations", expect(401, "")},
 		{"GET /api/v1/users", "/api/v1/users", expect(401, "")},

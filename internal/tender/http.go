@@ -56,6 +56,10 @@ type tenderData struct {
 	Supplier      bool
 	Following     bool
 	Missing       []string // what keeps a draft from publication (message keys)
+	BidCount      int
+	Confirmations []Confirmation
+	Opening       *OpeningRecord
+	OwnBids       []Bid
 	Methods       []string
 	TieRules      []string
 	CriterionKind []string
@@ -96,6 +100,20 @@ func (h *Handlers) page(w http.ResponseWriter, r *http.Request, code int, p *web
 		CriterionKind: []string{string(Exclusion), string(Suitability), string(Quality)}}
 	if d.Supplier {
 		if d.Following, err = h.svc.store.Following(r.Context(), h.svc.db, t.ID, a.OrgID); err != nil {
+			return err
+		}
+		if d.OwnBids, err = h.svc.store.Bids(r.Context(), h.svc.db, auth.OrgScope(a.OrgID), t.ID, true); err != nil {
+			return err
+		}
+	}
+	if office && t.Status != Draft {
+		if d.BidCount, err = h.svc.store.CountBids(r.Context(), h.svc.db, t.ID); err != nil {
+			return err
+		}
+		if d.Confirmations, err = h.svc.store.Confirmations(r.Context(), h.svc.db, t.ID); err != nil {
+			return err
+		}
+		if d.Opening, err = h.svc.store.Opening(r.Context(), h.svc.db, t.ID); err != nil {
 			return err
 		}
 	}

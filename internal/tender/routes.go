@@ -32,6 +32,11 @@ func (h *Handlers) Routes() []web.Route {
 		{Method: "GET", Pattern: "/ausschreibungen/{id}", Public: true, Handler: h.showPublic},
 		{Method: "POST", Pattern: "/ausschreibungen/{id}/follow", Perm: auth.TakePart, Handler: h.follow},
 		{Method: "POST", Pattern: "/ausschreibungen/{id}/questions", Perm: auth.TakePart, Handler: h.ask},
+		{Method: "GET", Pattern: "/ausschreibungen/{id}/bid", Perm: auth.TakePart, Handler: h.showBidForm},
+		{Method: "POST", Pattern: "/ausschreibungen/{id}/bid", Perm: auth.TakePart, Handler: h.submitBid, MaxBody: MaxBidBytes + 1<<20},
+		{Method: "GET", Pattern: "/bids/{id}", Perm: auth.TakePart, Handler: h.showReceipt},
+		{Method: "POST", Pattern: "/bids/{id}/withdraw", Perm: auth.TakePart, Handler: h.withdrawBid},
+		{Method: "POST", Pattern: "/tenders/{id}/open", Perm: auth.ManageTenders, Handler: h.confirmOpening},
 	}
 }
 

@@ -16,9 +16,11 @@ import (
 	"kopit/internal/platform/clock"
 	"kopit/internal/platform/db"
 	"kopit/internal/platform/errs"
+	"kopit/internal/platform/files"
 	"kopit/internal/platform/i18n"
 	ids "kopit/internal/platform/id"
 	"kopit/internal/platform/mail"
+	"kopit/internal/seal"
 )
 
 // Plans is what tendering needs from demand bundling.
@@ -30,6 +32,7 @@ type Plans interface {
 type Directory interface {
 	Contacts(ctx context.Context, orgID string, roles ...auth.Role) ([]member.Contact, error)
 	Office(ctx context.Context) (member.Organisation, error)
+	OrganisationNames(ctx context.Context, ids []string) (map[string]string, error)
 }
 
 // Service holds the use cases of tendering.
@@ -42,11 +45,16 @@ type Service struct {
 	cat     *i18n.Catalog
 	clock   clock.Clock
 	baseURL string
+	files   files.Store
+	master  *seal.Master
 }
 
-// NewService builds the service.
-func NewService(d *db.DB, plans Plans, dir Directory, m mail.Mailer, cat *i18n.Catalog, c clock.Clock, baseURL string) *Service {
-	return &Service{db: d, plans: plans, dir: dir, mailer: m, cat: cat, clock: c, baseURL: strings.TrimSuffix(baseURL, "/")}
+// NewService builds the service. Bids are sealed into fs; master unwraps a
+// tender's key at the opening.
+func NewService(d *db.DB, plans Plans, dir Directory, m mail.Mailer, cat *i18n.Catalog, c clock.Clock, baseURL string,
+	fs files.Store, master *seal.Master) *Service {
+	return &Service{db: d, plans: plans, dir: dir, mailer: m, cat: cat, clock: c, baseURL: strings.TrimSuffix(baseURL, "/"),
+		files: fs, master: master}
 }
 
 // Store gives handlers read access.
@@ -195,6 +203,12 @@ func (s *Service) Publish(ctx context.Context, a audit.Actor, id string) error {
 			return err
 		}
 	}
+	// The tender's key pair is made at publication: bids can be sealed from
+	// the first minute on, and only the master key can unwrap it.
+	key, err := seal.NewTenderKey(s.master)
+	if err != nil {
+		return err
+	}
 	return s.db.InTx(ctx, func(tx *db.Tx) error {
 		ok, err := s.store.setStatus(ctx, tx, id, Draft, Published, now)
 		if err != nil {
@@ -202,6 +216,10 @@ func (s *Service) Publish(ctx context.Context, a audit.Actor, id string) error {
 		}
 		if !ok {
 			return errs.E(errs.Conflict, "error.tender_not_draft")
+		}
+		if _, err := tx.ExecContext(ctx, "INSERT INTO tender_keys (tender_id, recipient, wrapped) VALUES (?, ?, ?)",
+			id, key.Recipient, key.Wrapped); err != nil {
+			return err
 		}
 		return audit.Record(ctx, tx, now, a, "", "tender.published", "tender", id, map[string]any{"deadline": t.Deadline})
 	})

@@ -130,6 +130,18 @@ func DateTime(lang string, t time.Time) string {
 	return t.Format("02.01.2006, 15:04") + " Uhr"
 }
 
+// DateTimeSeconds is DateTime with seconds.
+func DateTimeSeconds(lang string, t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	t = t.In(berlin)
+	if lang == "en" {
+		return t.Format("2 Jan 2006, 15:04:05")
+	}
+	return t.Format("02.01.2006, 15:04:05") + " Uhr"
+}
+
 // Date formats the Berlin calendar day of an instant: "15.12.2026" /
 // "15 Dec 2026". Calendar days stored as UTC midnight keep their day.
 func Date(lang string, t time.Time) string {

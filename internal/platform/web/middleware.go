@@ -30,8 +30,8 @@ const contentSecurityPolicy = "default-src 'self'; script-src 'self'; style-src 
 	"font-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'"
 
 // Wrap puts the middleware chain around h, outermost first: request id and
-// logging, panic recovery, metrics, security headers, body limit, cross-origin
-// protection, language and actor.
+// logging, panic recovery, metrics, security headers, cross-origin
+// protection, language and actor. Body limits are per route (see guard).
 func (s *Server) Wrap(h http.Handler, m *Metrics) http.Handler {
 	cop := http.NewCrossOriginProtection()
 	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -40,7 +40,6 @@ func (s *Server) Wrap(h http.Handler, m *Metrics) http.Handler {
 	h = s.resolveActor(h)
 	h = s.negotiateLang(h)
 	h = cop.Handler(h)
-	h = s.limitBody(h)
 	h = securityHeaders(h, s.secureCookie)
 	h = m.instrument(h)
 	h = s.recoverPanics(h)
@@ -105,19 +104,6 @@ func securityHeaders(next http.Handler, hsts bool) http.Handler {
 		if !strings.HasPrefix(r.URL.Path, "/static/") {
 			h.Set("Cache-Control", "no-store")
 		}
-		next.ServeHTTP(w, r)
-	})
-}
-
-// limitBody caps every request body; handlers that read past it get a
-// *http.MaxBytesError, which Error turns into 413.
-func (s *Server) limitBody(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.ContentLength > s.maxBody {
-			s.Error(w, r, errs.E(errs.TooLarge, "error.too_large"))
-			return
-		}
-		r.Body = http.MaxBytesReader(w, r.Body, s.maxBody)
 		next.ServeHTTP(w, r)
 	})
 }

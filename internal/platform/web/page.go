@@ -98,6 +98,10 @@ func (p *Page) DateTimePtr(t *time.Time) string {
 	return i18n.DateTime(p.Lang, *t)
 }
 
+// Seconds shows an instant to the second, as receipts and the opening record
+// need ("15.12.2026, 10:00:03 Uhr").
+func (p *Page) Seconds(t time.Time) string { return i18n.DateTimeSeconds(p.Lang, t) }
+
 // Date shows a calendar day.
 func (p *Page) Date(t time.Time) string { return i18n.Date(p.Lang, t) }
 

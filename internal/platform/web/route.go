@@ -18,6 +18,8 @@ type Route struct {
 	Perm    auth.Permission
 	Public  bool
 	Handler HandlerFunc
+	// MaxBody overrides the server's request-body limit (uploads).
+	MaxBody int64
 }
 
 // API reports whether the route belongs to the JSON API.
@@ -34,7 +36,16 @@ func (s *Server) Mount(mux *http.ServeMux, routes []Route) {
 // to the login page (HTML) or get 401 (API); users without the permission get
 // 403. Tenancy within a permission is the store's job via auth.Scope.
 func (s *Server) guard(rt Route) http.Handler {
+	limit := rt.MaxBody
+	if limit <= 0 {
+		limit = s.maxBody
+	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.ContentLength > limit {
+			s.Error(w, r, errTooLarge)
+			return
+		}
+		r.Body = http.MaxBytesReader(w, r.Body, limit)
 		if !rt.Public {
 			a := Actor(r)
 			switch {

@@ -14,7 +14,10 @@ import (
 	"kopit/internal/platform/i18n"
 )
 
-var errForbidden = errs.ErrForbidden
+var (
+	errForbidden = errs.ErrForbidden
+	errTooLarge  = errs.E(errs.TooLarge, "error.too_large")
+)
 
 // Server holds what every handler needs to answer: templates, catalogue,
 // logger and the authentication service.

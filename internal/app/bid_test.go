@@ -1,0 +1,223 @@
+package app_test
+
+import (
+	"bytes"
+	"context"
+	"database/sql"
+	"io"
+	"io/fs"
+	"mime/multipart"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"kopit/internal/platform/db"
+	"kopit/internal/tender"
+)
+
+// secretPrice is in every test bid's document; nobody may find it before
+// the opening.
+const secretPrice = "Gesamtpreis 98765,43 EUR"
+
+// pdf is a minimal file that sniffs as application/pdf.
+var pdf = []byte("%PDF-1.4\n1 0 obj << >> endobj\n% " + secretPrice + "\n%%EOF\n")
+
+type upload struct {
+	name string
+	data []byte
+}
+
+// bid posts a multipart bid; it returns the status and the redirect target
+// or the page.
+func (e *env) bid(c *http.Client, tenderID, lotID string, prices map[string]string, files ...upload) (int, string) {
+	e.t.Helper()
+	var body bytes.Buffer
+	mw := multipart.NewWriter(&body)
+	_ = mw.WriteField("lot", lotID)
+	for id, p := range prices {
+		_ = mw.WriteField("price-"+id, p)
+	}
+	for _, f := range files {
+		w, _ := mw.CreateFormFile("documents", f.name)
+		_, _ = w.Write(f.data)
+	}
+	_ = mw.Close()
+	req, _ := http.NewRequest("POST", e.srv.URL+"/ausschreibungen/"+tenderID+"/bid", &body)
+	req.Header.Set("Content-Type", mw.FormDataContentType())
+	res, err := c.Do(req)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	defer res.Body.Close()
+	if loc := res.Header.Get("Location"); loc != "" {
+		return res.StatusCode, loc
+	}
+	b, _ := io.ReadAll(res.Body)
+	return res.StatusCode, string(b)
+}
+
+func TestSealedBidsFromSubmissionToOpening(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, e *env) {
+		ctx := context.Background()
+		tn := e.tenderFromDemo()
+		pm, err := e.app.Auth.SessionActor(ctx, mustLogin(e, "vergabe@kop-it.example"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := e.app.Tenders.Publish(ctx, pm, tn.ID); err != nil {
+			t.Fatal(err)
+		}
+		lot := tn.Lots[0]
+		nb, dock := lot.Items[0].ID, lot.Items[1].ID
+		good := map[string]string{nb: "123,45", dock: "67,89"}
+		rms, hn := e.client("vertrieb@rms.example"), e.client("vertrieb@hessennet.example")
+
+		before := e.auditCount()
+		for _, tc := range []struct {
+			name   string
+			lot    string
+			prices map[string]string
+			files  []upload
+			status int
+			msg    string
+		}{
+			{"missing line", lot.ID, map[string]string{nb: "123,45"}, nil, 422, "für jede Position"},
+			{"negative price", lot.ID, map[string]string{nb: "-1", dock: "2"}, nil, 422, "Betrag in Euro"},
+			{"not a number", lot.ID, map[string]string{nb: "viel", dock: "2"}, nil, 422, "Betrag in Euro"},
+			{"forbidden type", lot.ID, good, []upload{{"virus.exe", []byte("MZ\x90\x00")}}, 422, "nicht zugelassen"},
+			{"empty file", lot.ID, good, []upload{{"leer.pdf", nil}}, 422, "leer"},
+			{"content not matching", lot.ID, good, []upload{{"brief.pdf", []byte("kein pdf")}}, 422, "passt nicht"},
+			{"unknown lot", "nope", good, nil, 404, ""},
+			{"too large", lot.ID, good, []upload{{"gross.pdf", bytes.Repeat([]byte("x"), tender.MaxBidBytes+2<<20)}}, 413, ""},
+		} {
+			status, body := e.bid(rms, tn.ID, tc.lot, tc.prices, tc.files...)
+			if status != tc.status || !strings.Contains(body, tc.msg) {
+				t.Errorf("%s: %d, want %d with %q", tc.name, status, tc.status, tc.msg)
+			}
+		}
+		if e.auditCount() != before {
+			t.Fatal("refused bids changed something")
+		}
+		status, loc := e.bid(rms, tn.ID, lot.ID, good, upload{"angebot.pdf", pdf})
+		if status != 303 || !strings.HasPrefix(loc, "/bids/") {
+			t.Fatalf("bid: %d %.200s", status, loc)
+		}
+		code, page := e.do(rms, "GET", loc, nil)
+		if code != 200 || !strings.Contains(page, "SHA-256") || !strings.Contains(page, "Eingangsnummer") {
+			t.Fatalf("receipt page: %d", code)
+		}
+		// Another supplier cannot see this receipt.
+		if code, _ := e.do(e.client("vertrieb@hessennet.example"), "GET", loc, nil); code != 404 {
+			t.Errorf("another supplier's receipt: %d", code)
+		}
+		// A second bidder, who then replaces its bid.
+		if status, _ := e.bid(hn, tn.ID, lot.ID, map[string]string{nb: "130", dock: "70"}, upload{"a.pdf", pdf}); status != 303 {
+			t.Fatalf("second bid: %d", status)
+		}
+		if status, _ := e.bid(hn, tn.ID, lot.ID, map[string]string{nb: "120", dock: "60"}, upload{"b.pdf", pdf}); status != 303 {
+			t.Fatalf("replacing bid: %d", status)
+		}
+
+		// Sealed: neither the database nor the file store shows a price.
+		dump := e.dump(t)
+		for _, secret := range []string{secretPrice, "98765,43", "unit_prices_e4", "1234500"} {
+			if bytes.Contains(dump, []byte(secret)) {
+				t.Fatalf("%q is readable in the database or file store before the opening", secret)
+			}
+		}
+
+		// No opening before the deadline.
+		code, body := e.do(e.client("vergabe@kop-it.example"), "POST", "/tenders/"+tn.ID+"/open", nil)
+		if code != 409 || !strings.Contains(body, "Vor Ablauf") {
+			t.Fatalf("opening before the deadline: %d", code)
+		}
+		// One second after the deadline a bid is refused.
+		e.clock.Set(tn.Deadline.Add(time.Second))
+		rms = e.client("vertrieb@rms.example")
+		if status, body := e.bid(rms, tn.ID, lot.ID, good, upload{"spaet.pdf", pdf}); status != 409 || !strings.Contains(body, "nicht angenommen") {
+			t.Fatalf("late bid: %d", status)
+		}
+		// Four eyes: the same person twice is not enough.
+		vergabe := e.client("vergabe@kop-it.example")
+		if code, _ := e.do(vergabe, "POST", "/tenders/"+tn.ID+"/open", nil); code != 303 {
+			t.Fatalf("first confirmation: %d", code)
+		}
+		if code, body := e.do(vergabe, "POST", "/tenders/"+tn.ID+"/open", nil); code != 409 || !strings.Contains(body, "zweite, andere Person") {
+			t.Fatalf("same person again: %d", code)
+		}
+		if code, _ := e.do(e.client("admin@kop-it.example"), "POST", "/tenders/"+tn.ID+"/open", nil); code != 303 {
+			t.Fatalf("second confirmation: %d", code)
+		}
+		rec, err := e.app.Tenders.Store().Opening(ctx, e.app.DB, tn.ID)
+		if err != nil || rec == nil || len(rec.Rows) != 2 || rec.Replaced != 1 {
+			t.Fatalf("opening record: %+v %v", rec, err)
+		}
+		// RMS: 3,800 × 123.45 + 2,040 × 67.89 = 469,110.00 + 138,495.60 = 607,605.60 €
+		var found bool
+		for _, r := range rec.Rows {
+			if !r.Intact {
+				t.Errorf("bid %s does not match its receipt", r.ReceiptNo)
+			}
+			if r.Bidder == "Rhein-Main Systemhaus GmbH" {
+				found = r.TotalCents == 60760560
+			}
+		}
+		if !found {
+			t.Errorf("RMS's total is wrong: %+v", rec.Rows)
+		}
+		_, body = e.do(vergabe, "GET", "/tenders/"+tn.ID, nil)
+		if !strings.Contains(body, "607.605,60 €") || !strings.Contains(body, "Öffnungsprotokoll") {
+			t.Error("the opening record is not on the tender page")
+		}
+	})
+}
+
+// dump returns every byte of the database and the file store, as someone
+// holding a copy would see them (PostgreSQL: every row of every table as text).
+func (e *env) dump(t *testing.T) []byte {
+	t.Helper()
+	var out bytes.Buffer
+	root := e.app.Config.DataDir
+	_ = filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || strings.Contains(path, string(filepath.Separator)+"keys"+string(filepath.Separator)) {
+			return err // the master key is kept apart, as the operator guide says
+		}
+		b, err := os.ReadFile(path)
+		if err == nil {
+			out.Write(b)
+		}
+		return nil
+	})
+	if e.app.DB.Dialect() == db.Postgres {
+		rows, err := e.app.DB.QueryContext(context.Background(), "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()")
+		if err != nil {
+			t.Fatal(err)
+		}
+		var tables []string
+		for rows.Next() {
+			var name string
+			_ = rows.Scan(&name)
+			tables = append(tables, name)
+		}
+		rows.Close()
+		for _, name := range tables {
+			r, err := e.app.DB.QueryContext(context.Background(), "SELECT row_to_json(t)::text FROM "+name+" t")
+			if err != nil {
+				t.Fatal(err)
+			}
+			for r.Next() {
+				var s sql.NullString
+				_ = r.Scan(&s)
+				out.WriteString(s.String)
+			}
+			r.Close()
+		}
+	}
+	if out.Len() == 0 {
+		t.Fatal("empty dump")
+	}
+	return out.Bytes()
+}
