@@ -324,7 +324,3 @@ func (s *Service) Answer(ctx context.Context, a audit.Actor, id, questionID, ans
 		return audit.Record(ctx, tx, now, a, "", "tender.question_answered", "tender", id, map[string]any{"number": q.Number, "followers": len(orgs)})
 	})
 }
-
-func textField(v *errs.Validation, field, s string, required bool, max int) {
-	text(v, field, s, required, max)
-}
