@@ -27,7 +27,7 @@ func TestLoginFailuresGiveOneMessageAndNoSession(t *testing.T) {
 	}
 	t.Run("empty fields", func(t *testing.T) {
 		code, body := e.do(e.client(""), "POST", "/login", url.Values{}, "Accept-Language", "en")
-		if code != 422 || strings.Count(body, "Please fill in.") != 2 {
+		if code != 422 || strings.Count(body, `aria-invalid="true"`) != 2 || !strings.Contains(body, "Please fill in.") {
 			t.Fatalf("got %d; want 422 with a message at both fields", code)
 		}
 	})

@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"mime/multipart"
 	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -172,7 +173,72 @@ func TestSealedBidsFromSubmissionToOpening(t *testing.T) {
 		if !strings.Contains(body, "607.605,60 €") || !strings.Contains(body, "Öffnungsprotokoll") {
 			t.Error("the opening record is not on the tender page")
 		}
+		evaluate(t, e, tn, rec)
 	})
+}
+
+// evaluate runs the erweiterte Richtwertmethode (band 5 %, performance decides)
+// on the two opened bids with two evaluators.
+func evaluate(t *testing.T, e *env, tn tender.Tender, rec *tender.OpeningRecord) {
+	t.Helper()
+	admin := e.client("admin@kop-it.example")
+	vergabe := e.client("vergabe@kop-it.example")
+	path := "/tenders/" + tn.ID
+	var quality string
+	var gates []string
+	for _, c := range tn.Criteria {
+		if c.Kind == tender.Quality {
+			quality = c.ID
+		} else {
+			gates = append(gates, c.ID)
+		}
+	}
+	byBidder := map[string]string{}
+	for _, r := range rec.Rows {
+		byBidder[r.Bidder] = r.BidID
+	}
+	rms, hn := byBidder["Rhein-Main Systemhaus GmbH"], byBidder["HessenNet IT-Services GmbH"]
+	// Bad input: a fail without reason, points off the scale.
+	if code, body := e.do(vergabe, "POST", path+"/checks", url.Values{"bid": {rms}, "criterion": {""}, "outcome": {"fail"}}); code != 422 || !strings.Contains(body, "begründen") {
+		t.Errorf("fail without reason: %d", code)
+	}
+	if code, body := e.do(vergabe, "POST", path+"/scores", url.Values{"bid": {rms}, "criterion": {quality}, "points": {"11"}}); code != 422 || !strings.Contains(body, "zwischen 0 und 10") {
+		t.Errorf("score off the scale: %d", code)
+	}
+	// Incomplete: no ranking yet.
+	if _, body := e.do(vergabe, "GET", path+"/evaluation", nil); !strings.Contains(body, "noch nicht vollständig") {
+		t.Error("an incomplete evaluation shows no list of what is missing")
+	}
+	for _, bid := range []string{rms, hn} {
+		for _, c := range append([]string{""}, gates...) {
+			if code, _ := e.do(vergabe, "POST", path+"/checks", url.Values{"bid": {bid}, "criterion": {c}, "outcome": {"pass"}}); code != 303 {
+				t.Fatalf("check: %d", code)
+			}
+		}
+	}
+	// RMS: 8 and 9 → L = 100 × 8.5 = 850; HessenNet: 7 and 7 → L = 700.
+	for _, s := range []struct {
+		c    *http.Client
+		bid  string
+		mark string
+	}{{vergabe, rms, "8"}, {admin, rms, "9"}, {vergabe, hn, "7"}, {admin, hn, "7"}} {
+		if code, _ := e.do(s.c, "POST", path+"/scores", url.Values{"bid": {s.bid}, "criterion": {quality}, "points": {s.mark}}); code != 303 {
+			t.Fatalf("score: %d", code)
+		}
+	}
+	// Z(RMS) = 850 / 607,605.60 ≈ 0.0013989; Z(HessenNet) = 700 / 578,400.00 ≈ 0.0012102.
+	// The band reaches down to 0.95 × 0.0013989 ≈ 0.0013290: HessenNet lies outside, RMS ranks first.
+	_, lots, err := e.app.Tenders.Evaluate(context.Background(), tn.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res := lots[0].Result
+	if res == nil || res.Winner != rms || len(res.Ranking) != 2 || res.Ranking[1].InBand {
+		t.Fatalf("ranking: %+v (err %q)", res, lots[0].Err)
+	}
+	if _, body := e.do(vergabe, "GET", path+"/evaluation", nil); !strings.Contains(body, "Rangfolge") || !strings.Contains(body, "Berechnung Schritt für Schritt") {
+		t.Error("the evaluation page shows no ranking or computation")
+	}
 }
 
 // dump returns every byte of the database and the file store, as someone

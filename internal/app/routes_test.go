@@ -180,6 +180,9 @@ func TestRouteRoleMatrix(t *testing.T) {
 		{"GET /bids/{id}", "/bids/" + bid.ID, expect(403, "supplier=200 anon=303")},
 		{"POST /bids/{id}/withdraw", "/bids/" + bid.ID + "/withdraw", expect(403, "supplier=303 anon=303")},
 		{"POST /tenders/{id}/open", tp + "/open", office(409, "legal=403")},
+		{"GET /tenders/{id}/evaluation", tp + "/evaluation", office(409, "")},
+		{"POST /tenders/{id}/checks", tp + "/checks", office(409, "legal=403")},
+		{"POST /tenders/{id}/scores", tp + "/scores", office(409, "legal=403")},
 		// Browser sessions cannot use the API: it takes tokens only (see TestAPI).
 		{"GET /api/v1/organisations", "/api/v1/organisations", expect(401, "")},
 		{"GET /api/v1/users", "/api/v1/users", expect(401, "")},

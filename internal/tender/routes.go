@@ -37,6 +37,9 @@ func (h *Handlers) Routes() []web.Route {
 		{Method: "GET", Pattern: "/bids/{id}", Perm: auth.TakePart, Handler: h.showReceipt},
 		{Method: "POST", Pattern: "/bids/{id}/withdraw", Perm: auth.TakePart, Handler: h.withdrawBid},
 		{Method: "POST", Pattern: "/tenders/{id}/open", Perm: auth.ManageTenders, Handler: h.confirmOpening},
+		{Method: "GET", Pattern: "/tenders/{id}/evaluation", Perm: auth.ViewTenders, Handler: h.showEvaluation},
+		{Method: "POST", Pattern: "/tenders/{id}/checks", Perm: auth.ManageTenders, Handler: h.recordCheck},
+		{Method: "POST", Pattern: "/tenders/{id}/scores", Perm: auth.ManageTenders, Handler: h.recordScore},
 	}
 }
 

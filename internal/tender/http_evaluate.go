@@ -1,0 +1,123 @@
+package tender
+
+import (
+	"net/http"
+
+	"kopit/internal/evaluation"
+	"kopit/internal/platform/web"
+)
+
+type evaluationData struct {
+	Tender  Tender
+	Lots    []LotEvaluation
+	Manage  bool
+	Me      string
+	Quality []Criterion
+	Gates   []Criterion // exclusion and suitability criteria
+	Lang    string
+	labels  checkLabels
+}
+
+type checkLabels struct{ Outcome, Pass, Fail, Reason, Save string }
+
+// CheckFormView is what the "checkform" partial renders.
+type CheckFormView struct {
+	TenderID, BidID, CriterionID                               string
+	LabelOutcome, LabelPass, LabelFail, LabelReason, LabelSave string
+}
+
+// CheckForm prepares the pass/fail form of a bid and criterion.
+func (d evaluationData) CheckForm(bidID, criterionID string) CheckFormView {
+	return CheckFormView{TenderID: d.Tender.ID, BidID: bidID, CriterionID: criterionID, LabelOutcome: d.labels.Outcome,
+		LabelPass: d.labels.Pass, LabelFail: d.labels.Fail, LabelReason: d.labels.Reason, LabelSave: d.labels.Save}
+}
+
+// Check returns the recorded decision for a bid and criterion ("" = formal).
+func (d evaluationData) Check(le LotEvaluation, bidID, criterionID string) evaluation.Check {
+	for _, c := range le.Input.Checks {
+		if c.BidID == bidID && c.CriterionID == criterionID {
+			return c
+		}
+	}
+	return evaluation.Check{}
+}
+
+// MyScore is the actor's score of a bid on a criterion, or -1.
+func (d evaluationData) MyScore(le LotEvaluation, bidID, criterionID string) int64 {
+	for _, s := range le.Input.Scores {
+		if s.BidID == bidID && s.CriterionID == criterionID && s.Evaluator == d.Me {
+			return s.Points
+		}
+	}
+	return -1
+}
+
+// Lines is the computation, step by step, in the page's language.
+func (d evaluationData) Lines(r *evaluation.Result) []string { return r.Computation.Lines(d.Lang) }
+
+// Missing lists what the evaluation still lacks.
+func (d evaluationData) Missing(le LotEvaluation) []string {
+	var out []string
+	for _, e := range append(le.Readiness.Invalid, le.Readiness.Missing...) {
+		out = append(out, e.Message)
+	}
+	return out
+}
+
+func (h *Handlers) evaluationPage(w http.ResponseWriter, r *http.Request, code int, p *web.Page) error {
+	a := web.Actor(r)
+	t, lots, err := h.svc.Evaluate(r.Context(), r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	d := evaluationData{Tender: t, Lots: lots, Manage: t.Status == Opened && a.Can("tenders.manage"), Me: a.UserID, Lang: p.Lang,
+		labels: checkLabels{Outcome: p.T("evaluation.decision"), Pass: p.T("evaluation.pass"), Fail: p.T("evaluation.fail"),
+			Reason: p.T("evaluation.reason"), Save: p.T("form.save")}}
+	for _, c := range t.Criteria {
+		if c.Kind == Quality {
+			d.Quality = append(d.Quality, c)
+		} else {
+			d.Gates = append(d.Gates, c)
+		}
+	}
+	p.Title = p.T("evaluation.title", t.Title)
+	p.Data = d
+	h.web.ConsumeFlash(w, r)
+	h.web.Render(w, r, code, "evaluation", p)
+	return nil
+}
+
+func (h *Handlers) showEvaluation(w http.ResponseWriter, r *http.Request) error {
+	return h.evaluationPage(w, r, http.StatusOK, h.web.NewPage(r, "evaluation.title", ""))
+}
+
+func (h *Handlers) evaluationError(w http.ResponseWriter, r *http.Request, err error) error {
+	p := h.web.NewPage(r, "evaluation.title", "")
+	p.Form.Values = r.PostForm
+	if !p.SetErrors(err) {
+		return err
+	}
+	return h.evaluationPage(w, r, http.StatusUnprocessableEntity, p)
+}
+
+func (h *Handlers) recordCheck(w http.ResponseWriter, r *http.Request) error {
+	if err := r.ParseForm(); err != nil {
+		return err
+	}
+	f := r.PostFormValue
+	if err := h.svc.RecordCheck(r.Context(), web.Actor(r), r.PathValue("id"), f("bid"), f("criterion"), f("outcome"), f("reason")); err != nil {
+		return h.evaluationError(w, r, err)
+	}
+	return h.web.Redirect(w, r, "/tenders/"+r.PathValue("id")+"/evaluation#bid-"+f("bid"), "flash.saved")
+}
+
+func (h *Handlers) recordScore(w http.ResponseWriter, r *http.Request) error {
+	if err := r.ParseForm(); err != nil {
+		return err
+	}
+	f := r.PostFormValue
+	if err := h.svc.RecordScore(r.Context(), web.Actor(r), r.PathValue("id"), f("bid"), f("criterion"), f("points")); err != nil {
+		return h.evaluationError(w, r, err)
+	}
+	return h.web.Redirect(w, r, "/tenders/"+r.PathValue("id")+"/evaluation#bid-"+f("bid"), "flash.saved")
+}
