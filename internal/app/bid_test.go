@@ -205,9 +205,13 @@ func evaluate(t *testing.T, e *env, tn tender.Tender, rec *tender.OpeningRecord)
 	if code, body := e.do(vergabe, "POST", path+"/scores", url.Values{"bid": {rms}, "criterion": {quality}, "points": {"11"}}); code != 422 || !strings.Contains(body, "zwischen 0 und 10") {
 		t.Errorf("score off the scale: %d", code)
 	}
-	// Incomplete: no ranking yet.
+	// Incomplete: no ranking yet, and no award.
 	if _, body := e.do(vergabe, "GET", path+"/evaluation", nil); !strings.Contains(body, "noch nicht vollständig") {
 		t.Error("an incomplete evaluation shows no list of what is missing")
+	}
+	lotPath := path + "/lots/" + tn.Lots[0].ID
+	if code, body := e.do(vergabe, "POST", lotPath+"/award", url.Values{}); code != 409 || !strings.Contains(body, "vollständig sein") {
+		t.Errorf("award before the evaluation is complete: %d", code)
 	}
 	for _, bid := range []string{rms, hn} {
 		for _, c := range append([]string{""}, gates...) {
@@ -238,6 +242,31 @@ func evaluate(t *testing.T, e *env, tn tender.Tender, rec *tender.OpeningRecord)
 	}
 	if _, body := e.do(vergabe, "GET", path+"/evaluation", nil); !strings.Contains(body, "Rangfolge") || !strings.Contains(body, "Berechnung Schritt für Schritt") {
 		t.Error("the evaluation page shows no ranking or computation")
+	}
+	// Award: HessenNet is told the winner, the reason and the earliest contract date.
+	if code, _ := e.do(vergabe, "POST", lotPath+"/award", url.Values{}); code != 303 {
+		t.Fatalf("award: %d", code)
+	}
+	info := e.sentTo("vertrieb@hessennet.example", "§ 134 GWB")
+	if !strings.Contains(info.Body, "Rhein-Main Systemhaus GmbH") || !strings.Contains(info.Body, "Rang 2") || !strings.Contains(info.Body, "frühestens") {
+		t.Errorf("information letter: %q", info.Body)
+	}
+	// No contract during the standstill (10 days from the day after dispatch).
+	if code, body := e.do(vergabe, "POST", lotPath+"/contract", url.Values{}); code != 409 || !strings.Contains(body, "Wartefrist") {
+		t.Errorf("contract during the standstill: %d", code)
+	}
+	aw, err := e.app.Tenders.Store().Award(context.Background(), e.app.DB, tn.ID, tn.Lots[0].ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.clock.Set(aw.EarliestContract)
+	vergabe = e.client("vergabe@kop-it.example")
+	if code, _ := e.do(vergabe, "POST", lotPath+"/contract", url.Values{}); code != 303 {
+		t.Fatalf("contract after the standstill: %d", code)
+	}
+	done, err := e.app.Tenders.Store().Tender(context.Background(), e.app.DB, tn.ID)
+	if err != nil || done.Status != tender.Concluded {
+		t.Errorf("tender status after the contract: %s %v", done.Status, err)
 	}
 }
 

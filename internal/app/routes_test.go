@@ -183,6 +183,8 @@ func TestRouteRoleMatrix(t *testing.T) {
 		{"GET /tenders/{id}/evaluation", tp + "/evaluation", office(409, "")},
 		{"POST /tenders/{id}/checks", tp + "/checks", office(409, "legal=403")},
 		{"POST /tenders/{id}/scores", tp + "/scores", office(409, "legal=403")},
+		{"POST /tenders/{id}/lots/{lot}/award", tp + "/lots/" + tn.Lots[0].ID + "/award", office(409, "legal=403")},
+		{"POST /tenders/{id}/lots/{lot}/contract", tp + "/lots/" + tn.Lots[0].ID + "/contract", office(404, "legal=403")},
 		// Browser sessions cannot use the API: it takes tokens only (see TestAPI).
 		{"GET /api/v1/organisations", "/api/v1/organisations", expect(401, "")},
 		{"GET /api/v1/users", "/api/v1/users", expect(401, "")},

@@ -2,20 +2,25 @@ package tender
 
 import (
 	"net/http"
+	"time"
 
 	"kopit/internal/evaluation"
+	"kopit/internal/platform/errs"
 	"kopit/internal/platform/web"
 )
 
 type evaluationData struct {
-	Tender  Tender
-	Lots    []LotEvaluation
-	Manage  bool
-	Me      string
-	Quality []Criterion
-	Gates   []Criterion // exclusion and suitability criteria
-	Lang    string
-	labels  checkLabels
+	Tender   Tender
+	Lots     []LotEvaluation
+	Manage   bool
+	Me       string
+	Quality  []Criterion
+	Gates    []Criterion // exclusion and suitability criteria
+	Lang     string
+	labels   checkLabels
+	Awards   map[string]Award
+	Now      time.Time
+	Conclude bool // the office may conclude contracts
 }
 
 type checkLabels struct{ Outcome, Pass, Fail, Reason, Save string }
@@ -70,7 +75,12 @@ func (h *Handlers) evaluationPage(w http.ResponseWriter, r *http.Request, code i
 	if err != nil {
 		return err
 	}
+	awards, err := h.svc.store.Awards(r.Context(), h.svc.db, t.ID)
+	if err != nil {
+		return err
+	}
 	d := evaluationData{Tender: t, Lots: lots, Manage: t.Status == Opened && a.Can("tenders.manage"), Me: a.UserID, Lang: p.Lang,
+		Awards: awards, Now: h.svc.clock.Now(), Conclude: a.Can("tenders.manage"),
 		labels: checkLabels{Outcome: p.T("evaluation.decision"), Pass: p.T("evaluation.pass"), Fail: p.T("evaluation.fail"),
 			Reason: p.T("evaluation.reason"), Save: p.T("form.save")}}
 	for _, c := range t.Criteria {
@@ -120,4 +130,37 @@ func (h *Handlers) recordScore(w http.ResponseWriter, r *http.Request) error {
 		return h.evaluationError(w, r, err)
 	}
 	return h.web.Redirect(w, r, "/tenders/"+r.PathValue("id")+"/evaluation#bid-"+f("bid"), "flash.saved")
+}
+
+func (h *Handlers) award(w http.ResponseWriter, r *http.Request) error {
+	if _, err := h.svc.Award(r.Context(), web.Actor(r), r.PathValue("id"), r.PathValue("lot")); err != nil {
+		return h.lotError(w, r, err)
+	}
+	return h.web.Redirect(w, r, "/tenders/"+r.PathValue("id")+"/evaluation#ev-"+r.PathValue("lot"), "flash.awarded")
+}
+
+func (h *Handlers) concludeContract(w http.ResponseWriter, r *http.Request) error {
+	if err := h.svc.ConcludeContract(r.Context(), web.Actor(r), r.PathValue("id"), r.PathValue("lot")); err != nil {
+		return h.lotError(w, r, err)
+	}
+	return h.web.Redirect(w, r, "/tenders/"+r.PathValue("id")+"/evaluation#ev-"+r.PathValue("lot"), "flash.contract_concluded")
+}
+
+// lotError shows a refusal (409) above the evaluation page.
+func (h *Handlers) lotError(w http.ResponseWriter, r *http.Request, err error) error {
+	e, ok := errs.As(err)
+	if !ok || e.Code != errs.Conflict {
+		return err
+	}
+	p := h.web.NewPage(r, "evaluation.title", "")
+	p.Form.Errors = map[string]string{"lot": p.T(e.Key, e.Args...)}
+	return h.evaluationPage(w, r, http.StatusConflict, p)
+}
+
+// AwardOf returns a lot's award, if any.
+func (d evaluationData) AwardOf(lotID string) *Award {
+	if aw, ok := d.Awards[lotID]; ok {
+		return &aw
+	}
+	return nil
 }

@@ -40,6 +40,8 @@ func (h *Handlers) Routes() []web.Route {
 		{Method: "GET", Pattern: "/tenders/{id}/evaluation", Perm: auth.ViewTenders, Handler: h.showEvaluation},
 		{Method: "POST", Pattern: "/tenders/{id}/checks", Perm: auth.ManageTenders, Handler: h.recordCheck},
 		{Method: "POST", Pattern: "/tenders/{id}/scores", Perm: auth.ManageTenders, Handler: h.recordScore},
+		{Method: "POST", Pattern: "/tenders/{id}/lots/{lot}/award", Perm: auth.ManageTenders, Handler: h.award},
+		{Method: "POST", Pattern: "/tenders/{id}/lots/{lot}/contract", Perm: auth.ManageTenders, Handler: h.concludeContract},
 	}
 }
 
