@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"kopit/internal/platform/db"
+	"kopit/internal/platform/testkit"
 	"kopit/internal/tender"
 )
 
@@ -267,6 +268,19 @@ func evaluate(t *testing.T, e *env, tn tender.Tender, rec *tender.OpeningRecord)
 	done, err := e.app.Tenders.Store().Tender(context.Background(), e.app.DB, tn.ID)
 	if err != nil || done.Status != tender.Concluded {
 		t.Errorf("tender status after the contract: %s %v", done.Status, err)
+	}
+	// Open data: the release package (tender, award, contract) and the record
+	// package validate against OCDS 1.1.5.
+	dir := t.TempDir()
+	for name, path := range map[string]string{"releases.json": "/ausschreibungen/" + tn.ID + "/ocds.json", "records.json": "/ocds/records.json"} {
+		code, body := e.do(e.client(""), "GET", path, nil)
+		if code != 200 || !strings.Contains(body, "Rhein-Main Systemhaus GmbH") || strings.Contains(body, "HessenNet") {
+			t.Fatalf("%s: %d (winner named, losing bidder not)", path, code)
+		}
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(body), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		testkit.Validate(t, "validate-ocds", filepath.Join(dir, name))
 	}
 }
 

@@ -171,6 +171,8 @@ func TestRouteRoleMatrix(t *testing.T) {
 		{"POST /tenders/{id}/publish", tp + "/publish", office(409, "legal=403")},
 		{"POST /tenders/{id}/questions/{question}/answer", tp + "/questions/01nonexistent0000000000000/answer", office(422, "legal=403")},
 		{"GET /ausschreibungen", "/ausschreibungen", expect(200, "")},
+		{"GET /ausschreibungen/{id}/ocds.json", "/ausschreibungen/" + tn.ID + "/ocds.json", expect(200, "")},
+		{"GET /ocds/records.json", "/ocds/records.json", expect(200, "")},
 		{"GET /ausschreibungen/{id}", "/ausschreibungen/" + tn.ID, expect(200, "")},
 		{"GET /ausschreibungen/{id}", "/ausschreibungen/" + draft.ID, expect(404, "")},
 		{"POST /ausschreibungen/{id}/follow", "/ausschreibungen/" + tn.ID + "/follow", expect(403, "supplier=303 anon=303")},

@@ -125,3 +125,17 @@ func TestExportNotices(t *testing.T) {
 		t.Error("missing --out must exit 2")
 	}
 }
+
+func TestExportOCDSWithoutPublishedTender(t *testing.T) {
+	t.Setenv("KOPIT_LOG_LEVEL", "error")
+	dir := t.TempDir()
+	if code, _, _ := run(t, "migrate", "--data", dir); code != 0 {
+		t.Fatal("migrate")
+	}
+	if code, _, stderr := run(t, "export", "ocds", "--data", dir); code != 1 || !strings.Contains(stderr, "no published tender") {
+		t.Fatalf("export ocds of an empty installation: %d %s", code, stderr)
+	}
+	if code, _, _ := run(t, "export", "nonsense"); code != 2 {
+		t.Error("unknown export kind must exit 2")
+	}
+}

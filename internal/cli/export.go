@@ -10,14 +10,25 @@ import (
 	"kopit/internal/app"
 )
 
+const exportUsage = `Usage:
+  kopit export notices --data DIR --out OUTDIR   every eForms notice as OUTDIR/<procedure>-<kind>.xml
+  kopit export ocds --data DIR [--procedure ID]  one OCDS 1.1.5 record package on stdout`
+
 func runExport(args []string, stdout, stderr io.Writer) int {
-	if len(args) == 0 || (args[0] != "notices" && args[0] != "--help" && args[0] != "-h") {
-		fmt.Fprintln(stderr, "Usage: kopit export notices --data DIR --out OUTDIR")
+	if len(args) == 0 {
+		fmt.Fprintln(stderr, exportUsage)
 		return exitUsage
 	}
-	if args[0] != "notices" {
-		fmt.Fprintln(stdout, "Usage: kopit export notices --data DIR --out OUTDIR\n\nWrites every eForms notice kopit can produce as OUTDIR/<procedure>-<kind>.xml.")
+	switch args[0] {
+	case "-h", "--help":
+		fmt.Fprintln(stdout, exportUsage)
 		return exitOK
+	case "ocds":
+		return runExportOCDS(args[1:], stdout, stderr)
+	case "notices":
+	default:
+		fmt.Fprintln(stderr, exportUsage)
+		return exitUsage
 	}
 	c, ok := loadConfig(stderr)
 	if !ok {
@@ -52,6 +63,28 @@ func runExport(args []string, stdout, stderr io.Writer) int {
 			fmt.Fprintln(stdout, path)
 		}
 		fmt.Fprintf(stdout, "%d notices written\n", len(notices))
+		return exitOK
+	})
+}
+
+func runExportOCDS(args []string, stdout, stderr io.Writer) int {
+	c, ok := loadConfig(stderr)
+	if !ok {
+		return exitUsage
+	}
+	fs := newFlags("export ocds", "export ocds --data DIR [--procedure ID]", stdout, stderr)
+	c.DataFlags(fs)
+	only := fs.String("procedure", "", "only this tender (its id)")
+	if code, done := parse(fs, args); done {
+		return code
+	}
+	return withApp(c, stderr, func(ctx context.Context, a *app.App) int {
+		b, err := a.Tenders.OCDSRecords(ctx, *only)
+		if err != nil {
+			explain(stderr, err)
+			return exitProblem
+		}
+		_, _ = stdout.Write(append(b, '\n'))
 		return exitOK
 	})
 }

@@ -164,3 +164,29 @@ func (d evaluationData) AwardOf(lotID string) *Award {
 	}
 	return nil
 }
+
+// releasesJSON is the tender's OCDS release package (open data, no login).
+func (h *Handlers) releasesJSON(w http.ResponseWriter, r *http.Request) error {
+	t, err := h.svc.store.Tender(r.Context(), h.svc.db, r.PathValue("id"))
+	if err != nil || t.Status == Draft {
+		return errs.ErrNotFound
+	}
+	b, err := h.svc.OCDSReleases(r.Context(), t.ID)
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	_, err = w.Write(b)
+	return err
+}
+
+// recordsJSON is the OCDS record package of every published tender.
+func (h *Handlers) recordsJSON(w http.ResponseWriter, r *http.Request) error {
+	b, err := h.svc.OCDSRecords(r.Context(), "")
+	if err != nil {
+		return errs.ErrNotFound
+	}
+	w.Header().Set("Content-Type", "application/json")
+	_, err = w.Write(b)
+	return err
+}

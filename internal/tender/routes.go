@@ -30,6 +30,8 @@ func (h *Handlers) Routes() []web.Route {
 		// The public tender list needs no login (publication, § 40 VgV).
 		{Method: "GET", Pattern: "/ausschreibungen", Public: true, Handler: h.listPublic},
 		{Method: "GET", Pattern: "/ausschreibungen/{id}", Public: true, Handler: h.showPublic},
+		{Method: "GET", Pattern: "/ausschreibungen/{id}/ocds.json", Public: true, Handler: h.releasesJSON},
+		{Method: "GET", Pattern: "/ocds/records.json", Public: true, Handler: h.recordsJSON},
 		{Method: "POST", Pattern: "/ausschreibungen/{id}/follow", Perm: auth.TakePart, Handler: h.follow},
 		{Method: "POST", Pattern: "/ausschreibungen/{id}/questions", Perm: auth.TakePart, Handler: h.ask},
 		{Method: "GET", Pattern: "/ausschreibungen/{id}/bid", Perm: auth.TakePart, Handler: h.showBidForm},
