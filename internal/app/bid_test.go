@@ -269,6 +269,19 @@ func evaluate(t *testing.T, e *env, tn tender.Tender, rec *tender.OpeningRecord)
 	if err != nil || done.Status != tender.Concluded {
 		t.Errorf("tender status after the contract: %s %v", done.Status, err)
 	}
+	// eForms: contract notice and award notice validate.
+	for _, kind := range []string{"cn", "can"} {
+		code, xml := e.do(vergabe, "GET", "/tenders/"+tn.ID+"/notice-"+kind+".xml", nil)
+		if code != 200 {
+			i := strings.Index(xml, "kern-body--large")
+			t.Fatalf("%s notice: %d %.300s", kind, code, xml[max(i, 0):])
+		}
+		file := filepath.Join(t.TempDir(), kind+".xml")
+		if err := os.WriteFile(file, []byte(xml), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		testkit.Validate(t, "validate-eforms", file)
+	}
 	// Open data: the release package (tender, award, contract) and the record
 	// package validate against OCDS 1.1.5.
 	dir := t.TempDir()

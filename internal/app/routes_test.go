@@ -183,6 +183,8 @@ func TestRouteRoleMatrix(t *testing.T) {
 		{"POST /bids/{id}/withdraw", "/bids/" + bid.ID + "/withdraw", expect(403, "supplier=303 anon=303")},
 		{"POST /tenders/{id}/open", tp + "/open", office(409, "legal=403")},
 		{"GET /tenders/{id}/evaluation", tp + "/evaluation", office(409, "")},
+		{"GET /tenders/{id}/notice-cn.xml", tp + "/notice-cn.xml", office(200, "")},
+		{"GET /tenders/{id}/notice-can.xml", tp + "/notice-can.xml", office(409, "")},
 		{"POST /tenders/{id}/checks", tp + "/checks", office(409, "legal=403")},
 		{"POST /tenders/{id}/scores", tp + "/scores", office(409, "legal=403")},
 		{"POST /tenders/{id}/lots/{lot}/award", tp + "/lots/" + tn.Lots[0].ID + "/award", office(409, "legal=403")},

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 
 	"kopit/internal/app"
+	"kopit/internal/demand"
 )
 
 const exportUsage = `Usage:
@@ -53,6 +54,14 @@ func runExport(args []string, stdout, stderr io.Writer) int {
 		if err != nil {
 			explain(stderr, err)
 			return exitProblem
+		}
+		tenderNotices, err := a.Tenders.Notices(ctx)
+		if err != nil {
+			explain(stderr, err)
+			return exitProblem
+		}
+		for _, n := range tenderNotices {
+			notices = append(notices, demand.Notice{Procedure: n.Procedure, Kind: n.Kind, XML: n.XML})
 		}
 		for _, n := range notices {
 			path := filepath.Join(*out, n.Procedure+"-"+n.Kind+".xml")

@@ -8,7 +8,7 @@ package demo
 type orgSeed struct {
 	kind, name, short, street, postcode, city, joined string
 	number, shares                                    int
-	domain, nuts, register                            string
+	domain, nuts, register, size                      string
 }
 
 var office = orgSeed{kind: "office", name: "KOP-IT eG – Geschäftsstelle", short: "KOP-IT", street: "Mainzer Straße 29",
@@ -55,11 +55,11 @@ var laterMembers = []orgSeed{
 
 // suppliers are fictitious companies.
 var suppliers = []orgSeed{
-	{kind: "supplier", name: "Rhein-Main Systemhaus GmbH", short: "RMS", street: "Hanauer Landstraße 150", postcode: "60314", city: "Frankfurt am Main", domain: "rms.example"},
-	{kind: "supplier", name: "HessenNet IT-Services GmbH", short: "HessenNet", street: "Frankfurter Straße 10", postcode: "35390", city: "Gießen", domain: "hessennet.example"},
-	{kind: "supplier", name: "Datenwerk Nordhessen AG", short: "Datenwerk", street: "Wilhelmshöher Allee 250", postcode: "34119", city: "Kassel", domain: "datenwerk.example"},
-	{kind: "supplier", name: "Taunus Software GmbH", short: "Taunus SW", street: "Louisenstraße 60", postcode: "61348", city: "Bad Homburg v. d. Höhe", domain: "taunus-software.example"},
-	{kind: "supplier", name: "Mittelhessen Hardware KG", short: "MH Hardware", street: "Schiffenberger Weg 115", postcode: "35394", city: "Gießen", domain: "mh-hardware.example"},
+	{kind: "supplier", name: "Rhein-Main Systemhaus GmbH", nuts: "DE712", size: "medium", register: "HRB 99001, Amtsgericht Frankfurt am Main", short: "RMS", street: "Hanauer Landstraße 150", postcode: "60314", city: "Frankfurt am Main", domain: "rms.example"},
+	{kind: "supplier", name: "HessenNet IT-Services GmbH", nuts: "DE721", size: "small", register: "HRB 99002, Amtsgericht Gießen", short: "HessenNet", street: "Frankfurter Straße 10", postcode: "35390", city: "Gießen", domain: "hessennet.example"},
+	{kind: "supplier", name: "Datenwerk Nordhessen AG", nuts: "DE731", size: "large", register: "HRB 99003, Amtsgericht Kassel", short: "Datenwerk", street: "Wilhelmshöher Allee 250", postcode: "34119", city: "Kassel", domain: "datenwerk.example"},
+	{kind: "supplier", name: "Taunus Software GmbH", nuts: "DE717", size: "small", register: "HRB 99004, Amtsgericht Bad Homburg", short: "Taunus SW", street: "Louisenstraße 60", postcode: "61348", city: "Bad Homburg v. d. Höhe", domain: "taunus-software.example"},
+	{kind: "supplier", name: "Mittelhessen Hardware KG", nuts: "DE721", size: "micro", register: "HRA 99005, Amtsgericht Gießen", short: "MH Hardware", street: "Schiffenberger Weg 115", postcode: "35394", city: "Gießen", domain: "mh-hardware.example"},
 }
 
 type userSeed struct {

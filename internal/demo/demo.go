@@ -94,7 +94,7 @@ func ensureOrg(ctx context.Context, d *db.DB, members *member.Service, o orgSeed
 		return "", false, err
 	}
 	in := member.OrgInput{Kind: o.kind, Name: o.name, ShortName: o.short, Street: o.street, Postcode: o.postcode, City: o.city,
-		NUTS: o.nuts, RegisterID: o.register, Email: "info@" + o.domain}
+		NUTS: o.nuts, RegisterID: o.register, Email: "info@" + o.domain, Size: o.size}
 	if o.number > 0 {
 		in.MemberNumber, in.JoinedOn, in.Shares = strconv.Itoa(o.number), o.joined, strconv.Itoa(o.shares)
 	}

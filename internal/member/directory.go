@@ -83,3 +83,17 @@ func (s *Store) Contacts(ctx context.Context, orgID string, roles ...auth.Role) 
 	}
 	return out, rows.Err()
 }
+
+// Organisations returns full records by id (tendering names winners in
+// notices with address, register id and size).
+func (s *Store) OrganisationsByID(ctx context.Context, ids []string) (map[string]Organisation, error) {
+	out := map[string]Organisation{}
+	for _, id := range ids {
+		o, err := s.Organisation(ctx, s.db, auth.AllScope(), id)
+		if err != nil {
+			return nil, err
+		}
+		out[id] = o
+	}
+	return out, nil
+}

@@ -78,6 +78,7 @@ type orgFormData struct {
 	Org   Organisation
 	Kinds []string
 	New   bool
+	Sizes []string
 }
 
 func orgFormValues(o Organisation) url.Values {
@@ -100,6 +101,7 @@ func orgFormValues(o Organisation) url.Values {
 	v.Set("register_id", o.RegisterID)
 	v.Set("nuts", o.NUTS)
 	v.Set("email", o.Email)
+	v.Set("size", o.Size)
 	return v
 }
 
@@ -107,13 +109,13 @@ func orgInputFrom(r *http.Request) OrgInput {
 	f := r.PostFormValue
 	return OrgInput{Kind: f("kind"), Name: f("name"), ShortName: f("short_name"), MemberNumber: f("member_number"),
 		Street: f("street"), Postcode: f("postcode"), City: f("city"), JoinedOn: f("joined_on"), Shares: f("shares"),
-		RegisterID: f("register_id"), NUTS: f("nuts"), Email: f("email")}
+		RegisterID: f("register_id"), NUTS: f("nuts"), Email: f("email"), Size: f("size")}
 }
 
 func (h *Handlers) newOrganisation(w http.ResponseWriter, r *http.Request) error {
 	p := h.web.NewPage(r, "org.new")
 	p.Form.Values.Set("shares", "1")
-	p.Data = orgFormData{Kinds: kindValues(auth.OrgKinds), New: true}
+	p.Data = orgFormData{Kinds: kindValues(auth.OrgKinds), New: true, Sizes: Sizes}
 	h.web.Render(w, r, http.StatusOK, "organisation_form", p)
 	return nil
 }
@@ -126,7 +128,7 @@ func (h *Handlers) createOrganisation(w http.ResponseWriter, r *http.Request) er
 	if err != nil {
 		p := h.web.NewPage(r, "org.new")
 		p.Form.Values = r.PostForm
-		p.Data = orgFormData{Kinds: kindValues(auth.OrgKinds), New: true}
+		p.Data = orgFormData{Kinds: kindValues(auth.OrgKinds), New: true, Sizes: Sizes}
 		if p.SetErrors(err) {
 			h.web.Render(w, r, http.StatusUnprocessableEntity, "organisation_form", p)
 			return nil
@@ -144,7 +146,7 @@ func (h *Handlers) editOrganisation(w http.ResponseWriter, r *http.Request) erro
 	}
 	p := h.web.NewPage(r, "org.edit", o.Name)
 	p.Form.Values = orgFormValues(o)
-	p.Data = orgFormData{Org: o, Kinds: kindValues(auth.OrgKinds)}
+	p.Data = orgFormData{Org: o, Kinds: kindValues(auth.OrgKinds), Sizes: Sizes}
 	h.web.Render(w, r, http.StatusOK, "organisation_form", p)
 	return nil
 }
@@ -163,7 +165,7 @@ func (h *Handlers) updateOrganisation(w http.ResponseWriter, r *http.Request) er
 		}
 		p := h.web.NewPage(r, "org.edit", old.Name)
 		p.Form.Values = r.PostForm
-		p.Data = orgFormData{Org: old, Kinds: kindValues(auth.OrgKinds)}
+		p.Data = orgFormData{Org: old, Kinds: kindValues(auth.OrgKinds), Sizes: Sizes}
 		if p.SetErrors(err) {
 			h.web.Render(w, r, http.StatusUnprocessableEntity, "organisation_form", p)
 			return nil

@@ -5,6 +5,7 @@ package member
 
 import (
 	"net/mail"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -29,6 +30,7 @@ type Organisation struct {
 	RegisterID   string    // register number or Leitweg-ID (eForms BT-501)
 	NUTS         string    // NUTS-3 region, e.g. DE714 for Wiesbaden (BT-507)
 	Email        string    // general contact address (BT-506)
+	Size         string    // suppliers: micro, small, medium or large (BT-165)
 	CreatedAt    time.Time
 	UpdatedAt    time.Time
 }
@@ -36,8 +38,11 @@ type Organisation struct {
 // OrgInput is what a form or the CLI submits for an organisation.
 type OrgInput struct {
 	Kind, Name, ShortName, MemberNumber, Street, Postcode, City, JoinedOn, Shares string
-	RegisterID, NUTS, Email                                                       string
+	RegisterID, NUTS, Email, Size                                                 string
 }
+
+// Sizes are the company sizes of the eForms code list economic-operator-size.
+var Sizes = []string{"micro", "small", "medium", "large"}
 
 // maxMemberNumber bounds member numbers (the running number of the
 // Mitgliederliste, § 30 GenG).
@@ -51,7 +56,10 @@ func (in OrgInput) Validate() (Organisation, error) {
 		ShortName: strings.TrimSpace(in.ShortName), Street: strings.TrimSpace(in.Street),
 		Postcode: strings.TrimSpace(in.Postcode), City: strings.TrimSpace(in.City),
 		RegisterID: strings.TrimSpace(in.RegisterID), NUTS: strings.ToUpper(strings.TrimSpace(in.NUTS)),
-		Email: strings.ToLower(strings.TrimSpace(in.Email)),
+		Email: strings.ToLower(strings.TrimSpace(in.Email)), Size: strings.TrimSpace(in.Size),
+	}
+	if o.Size != "" && !slices.Contains(Sizes, o.Size) {
+		v.Add("size", "error.choose")
 	}
 	if !o.Kind.Valid() {
 		v.Add("kind", "error.choose")

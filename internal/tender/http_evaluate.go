@@ -190,3 +190,22 @@ func (h *Handlers) recordsJSON(w http.ResponseWriter, r *http.Request) error {
 	_, err = w.Write(b)
 	return err
 }
+
+func (h *Handlers) noticeXML(kind string) func(w http.ResponseWriter, r *http.Request) error {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		var b []byte
+		var err error
+		if kind == "can" {
+			b, err = h.svc.ContractAwardNotice(r.Context(), r.PathValue("id"))
+		} else {
+			b, err = h.svc.ContractNotice(r.Context(), r.PathValue("id"))
+		}
+		if err != nil {
+			return noticeError(err)
+		}
+		w.Header().Set("Content-Type", "application/xml; charset=utf-8")
+		w.Header().Set("Content-Disposition", `attachment; filename="`+r.PathValue("id")+"-"+kind+`.xml"`)
+		_, err = w.Write(b)
+		return err
+	}
+}

@@ -40,6 +40,8 @@ func (h *Handlers) Routes() []web.Route {
 		{Method: "POST", Pattern: "/bids/{id}/withdraw", Perm: auth.TakePart, Handler: h.withdrawBid},
 		{Method: "POST", Pattern: "/tenders/{id}/open", Perm: auth.ManageTenders, Handler: h.confirmOpening},
 		{Method: "GET", Pattern: "/tenders/{id}/evaluation", Perm: auth.ViewTenders, Handler: h.showEvaluation},
+		{Method: "GET", Pattern: "/tenders/{id}/notice-cn.xml", Perm: auth.ViewTenders, Handler: h.noticeXML("cn")},
+		{Method: "GET", Pattern: "/tenders/{id}/notice-can.xml", Perm: auth.ViewTenders, Handler: h.noticeXML("can")},
 		{Method: "POST", Pattern: "/tenders/{id}/checks", Perm: auth.ManageTenders, Handler: h.recordCheck},
 		{Method: "POST", Pattern: "/tenders/{id}/scores", Perm: auth.ManageTenders, Handler: h.recordScore},
 		{Method: "POST", Pattern: "/tenders/{id}/lots/{lot}/award", Perm: auth.ManageTenders, Handler: h.award},

@@ -33,6 +33,7 @@ type Directory interface {
 	Contacts(ctx context.Context, orgID string, roles ...auth.Role) ([]member.Contact, error)
 	Office(ctx context.Context) (member.Organisation, error)
 	OrganisationNames(ctx context.Context, ids []string) (map[string]string, error)
+	OrganisationsByID(ctx context.Context, ids []string) (map[string]member.Organisation, error)
 }
 
 // Service holds the use cases of tendering.

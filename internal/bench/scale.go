@@ -1,0 +1,118 @@
+package bench
+
+import (
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+)
+
+// Scale is the size of the generated dataset. Every key exists because a
+// scenario uses it; modules that are not built yet (tenders, assemblies,
+// catalogues) get their keys when their scenarios arrive.
+type Scale struct {
+	Members    int `json:"members"`       // member organisations (each gets a buyer who answers demand calls)
+	Users      int `json:"users"`         // users in all, office and suppliers included
+	Suppliers  int `json:"suppliers"`     // supplier organisations
+	Lots       int `json:"lots"`          // lots of the benchmark's demand project
+	Items      int `json:"items_per_lot"` // line items per lot
+	LoginUsers int `json:"login_users"`   // users with a production-cost (argon2id) password hash
+}
+
+// FullScale is the issue's default for a 2-core machine.
+func FullScale() Scale {
+	return Scale{Members: 500, Users: 5000, Suppliers: 50, Lots: 5, Items: 4, LoginUsers: 8}
+}
+
+// QuickScale is --quick: every scenario, small enough to finish in seconds.
+func QuickScale() Scale {
+	return Scale{Members: 50, Users: 250, Suppliers: 5, Lots: 3, Items: 3, LoginUsers: 4}
+}
+
+// officeUsers is the office's fixed staff: a platform admin and a
+// procurement manager.
+const officeUsers = 2
+
+// MinUsers is the smallest user count the scale allows: the office staff, a
+// buyer per member and the login users.
+func (s Scale) MinUsers() int { return officeUsers + s.Members + s.LoginUsers }
+
+// Validate checks that the dataset can be built.
+func (s Scale) Validate() error {
+	var problems []string
+	if s.Members < 1 || s.Members > 100_000 {
+		problems = append(problems, "members must be between 1 and 100000")
+	}
+	if s.Suppliers < 0 || s.Suppliers > 10_000 {
+		problems = append(problems, "suppliers must be between 0 and 10000")
+	}
+	if s.Lots < 1 || s.Lots > 50 {
+		problems = append(problems, "lots must be between 1 and 50")
+	}
+	if s.Items < 1 || s.Items > 50 {
+		problems = append(problems, "items must be between 1 and 50")
+	}
+	if s.LoginUsers < 1 || s.LoginUsers > 100 {
+		problems = append(problems, "logins must be between 1 and 100")
+	}
+	if s.Users < s.MinUsers() {
+		problems = append(problems, fmt.Sprintf("users must be at least %d (2 office users, a buyer per member, the login users)", s.MinUsers()))
+	}
+	if s.Users > 1_000_000 {
+		problems = append(problems, "users must be at most 1000000")
+	}
+	if len(problems) > 0 {
+		return fmt.Errorf("scale: %s", strings.Join(problems, "; "))
+	}
+	return nil
+}
+
+// scaleKeys maps the --scale keys to the fields they set.
+func (s *Scale) keys() map[string]*int {
+	return map[string]*int{"members": &s.Members, "users": &s.Users, "suppliers": &s.Suppliers,
+		"lots": &s.Lots, "items": &s.Items, "logins": &s.LoginUsers}
+}
+
+// ScaleKeys lists the keys --scale accepts.
+func ScaleKeys() []string {
+	var s Scale
+	var out []string
+	for k := range s.keys() {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// ParseScale overlays "members=500,users=5000" on base. Unknown keys and bad
+// numbers are errors; the result is validated.
+func ParseScale(spec string, base Scale) (Scale, error) {
+	s := base
+	keys := s.keys()
+	for _, part := range strings.Split(spec, ",") {
+		part = strings.TrimSpace(part)
+		if part == "" {
+			continue
+		}
+		k, v, ok := strings.Cut(part, "=")
+		if !ok {
+			return base, fmt.Errorf("scale: %q is not key=number", part)
+		}
+		dst, known := keys[strings.TrimSpace(k)]
+		if !known {
+			return base, fmt.Errorf("scale: unknown key %q (known: %s)", k, strings.Join(ScaleKeys(), ", "))
+		}
+		n, err := strconv.Atoi(strings.TrimSpace(v))
+		if err != nil {
+			return base, fmt.Errorf("scale: %s=%q is not a number", k, v)
+		}
+		*dst = n
+	}
+	return s, s.Validate()
+}
+
+// String is the --scale form.
+func (s Scale) String() string {
+	return fmt.Sprintf("members=%d,users=%d,suppliers=%d,lots=%d,items=%d,logins=%d",
+		s.Members, s.Users, s.Suppliers, s.Lots, s.Items, s.LoginUsers)
+}

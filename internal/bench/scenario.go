@@ -1,0 +1,129 @@
+package bench
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"time"
+
+	"kopit/internal/app"
+)
+
+// Scenario is one measured workload, a self-contained unit: Setup prepares
+// what its requests need (sessions, tokens, records), Run sends one request
+// (the driver calls it from every client until the time or the request count
+// is used up and measures each call), and Check verifies the domain's
+// invariants afterwards. A scenario keeps its state in the closure that made
+// it, so a new one is built for every engine.
+//
+// Adding a scenario (catalogue search, call-off contention, bid burst, vote
+// burst, …) is a file with a constructor and one line in scenarios().
+type Scenario struct {
+	Name   string
+	Module string // the module it exercises: member, demand, … ("baseline" for hello)
+	Doc    string // what one request is, for the report
+	Target *Target
+	Load   Load
+	// ReadOnly scenarios must leave the audit log as they found it.
+	ReadOnly bool
+
+	Setup func(ctx context.Context, env *Env) error         // optional
+	Run   func(ctx context.Context, c *Client, i int) error // required: request number i
+	Check func(ctx context.Context, env *Env) error         // optional: the invariants after the run
+}
+
+// Load shapes how a scenario is driven when the run's defaults do not fit.
+type Load struct {
+	// Counted scenarios send a fixed number of requests (Options.Requests)
+	// instead of running for the duration, without warm-up: for expensive
+	// requests such as sign-in.
+	Counted bool
+	// MaxClients caps the concurrent clients (0: the run's --clients).
+	MaxClients int
+}
+
+// Target is a latency goal from the issue.
+type Target struct {
+	Label string        // "HTML pages p99 < 50 ms"
+	P99   time.Duration // the p99 must stay below
+}
+
+// Met reports whether a result meets the target.
+func (t *Target) Met(r Result) bool { return r.P99Ms < float64(t.P99)/float64(time.Millisecond) }
+
+// htmlTarget is the issue's target for every HTML page.
+var htmlTarget = &Target{Label: "HTML pages p99 < 50 ms", P99: 50 * time.Millisecond}
+
+// scenarios lists the scenarios of kopit, in the order they run. Writes come
+// after the reads so that the reads see the dataset as generated; sign-in
+// comes last because argon2id's memory use would otherwise inflate the
+// others' peak RSS.
+func scenarios() []func() *Scenario {
+	return []func() *Scenario{
+		htmlDashboard, htmlRegister, htmlUsers,
+		apiOrganisations,
+		demandAnswerBurst,
+		login,
+	}
+}
+
+// Pending is a scenario the issue asks for whose module is not built yet.
+type Pending struct {
+	Name   string `json:"name"`
+	Module string `json:"module"`
+	What   string `json:"what"`
+	Reason string `json:"reason"`
+}
+
+// notYetMeasurable lists the issue's scenarios that have nothing to measure
+// yet. When a module lands, its scenario file replaces its line here.
+func notYetMeasurable() []Pending {
+	const missing = "module not built yet (open issue): no routes, tables or services to drive"
+	return []Pending{
+		{"html_tenders", "tender", "GET the tender list as a logged-in user (HTML page, target p99 < 50 ms)", missing},
+		{"html_agreement", "agreement", "GET a framework agreement's view as a logged-in user (HTML page, target p99 < 50 ms)", missing},
+		{"catalogue_search", "agreement", "full-text search in the supplier catalogues (BMEcat items) of the agreements", missing},
+		{"calloff_contention", "agreement", "many members calling off against one agreement's maximum quantity at once; invariant: never more than the maximum", missing},
+		{"bid_burst", "tender", "many suppliers submitting sealed bids just before the deadline; invariant: every accepted bid stored once, sealed", missing},
+		{"vote_burst", "assembly", "every member voting in one poll at once; invariant: one vote per member, tally equals ballots", missing},
+	}
+}
+
+// Env is what Setup and Check work with: the harness's own App on the same
+// database the server uses (its services, never another module's tables),
+// the server's URL and the generated dataset.
+type Env struct {
+	Engine  string
+	App     *app.App
+	BaseURL string
+	Data    *Dataset
+	Scale   Scale
+}
+
+// Session signs email in through the auth service and returns the session
+// token, for the kopit_session cookie.
+func (e *Env) Session(ctx context.Context, email string) (string, error) {
+	token, _, err := e.App.Auth.Login(ctx, email, Password, "127.0.0.1")
+	if err != nil {
+		return "", fmt.Errorf("sign in %s: %w", email, err)
+	}
+	return token, nil
+}
+
+// Token creates a personal API token for the user.
+func (e *Env) Token(ctx context.Context, userID string) (string, error) {
+	actor, err := e.App.Members.Store().Actor(ctx, userID)
+	if err != nil {
+		return "", err
+	}
+	return e.App.Auth.CreateAPIToken(ctx, actor, "kopit bench")
+}
+
+// Client returns a fresh client for checks (it keeps no connections open).
+func (e *Env) Client() *Client {
+	return newClient(e.BaseURL, &http.Client{Transport: &http.Transport{DisableCompression: true, DisableKeepAlives: true}, Timeout: time.Minute,
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}, 0)
+}
+
+// cookie is the header value that carries a session.
+func cookie(token string) string { return "kopit_session=" + token }
