@@ -269,6 +269,16 @@ func evaluate(t *testing.T, e *env, tn tender.Tender, rec *tender.OpeningRecord)
 	if err != nil || done.Status != tender.Concluded {
 		t.Errorf("tender status after the contract: %s %v", done.Status, err)
 	}
+	// The procurement record lists the steps, the opening and the award.
+	code, pdf := e.do(vergabe, "GET", "/tenders/"+tn.ID+"/vergabevermerk.pdf", nil)
+	if code != 200 || !strings.HasPrefix(pdf, "%PDF-") {
+		t.Fatalf("Vergabevermerk: %d", code)
+	}
+	for _, want := range []string{"Vergabevermerk", "tender.published", "tender.opened", "tender.awarded", "tender.contract_concluded", "Rhein-Main Systemhaus GmbH"} {
+		if !strings.Contains(pdf, want) {
+			t.Errorf("the Vergabevermerk lacks %q", want)
+		}
+	}
 	// eForms: contract notice and award notice validate.
 	for _, kind := range []string{"cn", "can"} {
 		code, xml := e.do(vergabe, "GET", "/tenders/"+tn.ID+"/notice-"+kind+".xml", nil)

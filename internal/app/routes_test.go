@@ -184,6 +184,7 @@ func TestRouteRoleMatrix(t *testing.T) {
 		{"POST /tenders/{id}/open", tp + "/open", office(409, "legal=403")},
 		{"GET /tenders/{id}/evaluation", tp + "/evaluation", office(409, "")},
 		{"GET /tenders/{id}/notice-cn.xml", tp + "/notice-cn.xml", office(200, "")},
+		{"GET /tenders/{id}/vergabevermerk.pdf", tp + "/vergabevermerk.pdf", office(200, "")},
 		{"GET /tenders/{id}/notice-can.xml", tp + "/notice-can.xml", office(409, "")},
 		{"POST /tenders/{id}/checks", tp + "/checks", office(409, "legal=403")},
 		{"POST /tenders/{id}/scores", tp + "/scores", office(409, "legal=403")},

@@ -209,3 +209,9 @@ func (h *Handlers) noticeXML(kind string) func(w http.ResponseWriter, r *http.Re
 		return err
 	}
 }
+
+func (h *Handlers) recordPDF(w http.ResponseWriter, r *http.Request) error {
+	w.Header().Set("Content-Type", "application/pdf")
+	w.Header().Set("Content-Disposition", `attachment; filename="vergabevermerk-`+r.PathValue("id")+`.pdf"`)
+	return h.svc.ProcurementRecord(r.Context(), r.PathValue("id"), w)
+}

@@ -41,6 +41,7 @@ func (h *Handlers) Routes() []web.Route {
 		{Method: "POST", Pattern: "/tenders/{id}/open", Perm: auth.ManageTenders, Handler: h.confirmOpening},
 		{Method: "GET", Pattern: "/tenders/{id}/evaluation", Perm: auth.ViewTenders, Handler: h.showEvaluation},
 		{Method: "GET", Pattern: "/tenders/{id}/notice-cn.xml", Perm: auth.ViewTenders, Handler: h.noticeXML("cn")},
+		{Method: "GET", Pattern: "/tenders/{id}/vergabevermerk.pdf", Perm: auth.ViewTenders, Handler: h.recordPDF},
 		{Method: "GET", Pattern: "/tenders/{id}/notice-can.xml", Perm: auth.ViewTenders, Handler: h.noticeXML("can")},
 		{Method: "POST", Pattern: "/tenders/{id}/checks", Perm: auth.ManageTenders, Handler: h.recordCheck},
 		{Method: "POST", Pattern: "/tenders/{id}/scores", Perm: auth.ManageTenders, Handler: h.recordScore},
