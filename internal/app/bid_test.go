@@ -292,6 +292,17 @@ func evaluate(t *testing.T, e *env, tn tender.Tender, rec *tender.OpeningRecord)
 		}
 		testkit.Validate(t, "validate-eforms", file)
 	}
+	// The same through the API with a token.
+	tok := e.token("vergabe@kop-it.example")
+	if code, body := e.doBody(tok, "GET", "/api/v1/tenders/"+tn.ID+"/notices/can", ""); code != 200 || !strings.Contains(body, "ContractAwardNotice") {
+		t.Errorf("award notice via the API: %d", code)
+	}
+	if code, body := e.doBody(tok, "GET", "/api/v1/tenders/"+tn.ID+"/ocds", ""); code != 200 || !strings.Contains(body, `"releases"`) {
+		t.Errorf("OCDS via the API: %d", code)
+	}
+	if code, body := e.doBody(e.token("vertrieb@rms.example"), "GET", "/api/v1/tenders", ""); code != 200 || !strings.Contains(body, tn.Reference) {
+		t.Errorf("tender list via the API: %d", code)
+	}
 	// Open data: the release package (tender, award, contract) and the record
 	// package validate against OCDS 1.1.5.
 	dir := t.TempDir()

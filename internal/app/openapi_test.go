@@ -19,6 +19,8 @@ import (
 
 // apiSpec is the parsed OpenAPI document and a router over it.
 var apiSpec = sync.OnceValues(func() (routers.Router, error) {
+	// eForms notices are XML documents; the document describes them as strings.
+	openapi3filter.RegisterBodyDecoder("application/xml", openapi3filter.PlainBodyDecoder)
 	loader := openapi3.NewLoader()
 	doc, err := loader.LoadFromData(app.OpenAPI())
 	if err != nil {

@@ -199,6 +199,10 @@ func TestRouteRoleMatrix(t *testing.T) {
 		{"GET /api/v1/calls/{id}/answers", "/api/v1" + call + "/answers", expect(401, "")},
 		{"PUT /api/v1/calls/{id}/answers", "/api/v1" + call + "/answers", expect(401, "")},
 		{"GET /api/v1/calls/{id}/aggregate", "/api/v1" + call + "/aggregate", expect(401, "")},
+		{"GET /api/v1/tenders", "/api/v1/tenders", expect(401, "")},
+		{"GET /api/v1/tenders/{id}/ocds", "/api/v1/tenders/" + tn.ID + "/ocds", expect(401, "")},
+		{"GET /api/v1/tenders/{id}/notices/cn", "/api/v1/tenders/" + tn.ID + "/notices/cn", expect(401, "")},
+		{"GET /api/v1/tenders/{id}/notices/can", "/api/v1/tenders/" + tn.ID + "/notices/can", expect(401, "")},
 		// Public pages.
 		{"GET /login", "/login", expect(303, "anon=200")},
 		{"GET /lang", "/lang?lang=en&back=/", expect(303, "")},

@@ -119,12 +119,13 @@ func (h *Handlers) page(w http.ResponseWriter, r *http.Request, code int, p *web
 	}
 	if office && t.Status == Draft {
 		d.Missing = t.ReadyToPublish(now)
-		if len(p.Form.Values) == 0 {
-			p.Form.Values.Set("method", string(t.Method))
-			p.Form.Values.Set("band_percent", itoa(t.BandPercent))
-			p.Form.Values.Set("band_decides", t.BandDecides)
-			p.Form.Values.Set("tie_rule", string(t.TieRule))
-			p.Form.Values.Set("price_weight", itoa(t.PriceWeight))
+		// The settings form shows what is stored unless this very post
+		// changed a setting (the criterion form shares the page).
+		for k, v := range map[string]string{"method": string(t.Method), "band_percent": itoa(t.BandPercent),
+			"band_decides": t.BandDecides, "tie_rule": string(t.TieRule), "price_weight": itoa(t.PriceWeight)} {
+			if !p.Form.Values.Has(k) {
+				p.Form.Values.Set(k, v)
+			}
 		}
 	}
 	p.Title = t.Title

@@ -13,6 +13,7 @@ import (
 )
 
 type bidFormData struct {
+	Open    bool // before the deadline
 	Tender  Tender
 	Lot     Lot
 	Bids    []Bid
@@ -26,7 +27,7 @@ func (h *Handlers) bidForm(w http.ResponseWriter, r *http.Request, code int, p *
 	if err != nil || t.Status == Draft {
 		return errs.ErrNotFound
 	}
-	d := bidFormData{Tender: t, MaxDocs: MaxDocuments, MaxMiB: MaxDocumentBytes >> 20}
+	d := bidFormData{Tender: t, MaxDocs: MaxDocuments, MaxMiB: MaxDocumentBytes >> 20, Open: t.Open(h.svc.clock.Now())}
 	for _, l := range t.Lots {
 		if l.ID == lotID || (lotID == "" && d.Lot.ID == "") {
 			d.Lot = l

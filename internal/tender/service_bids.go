@@ -13,7 +13,6 @@ import (
 
 	"kopit/internal/platform/audit"
 	"kopit/internal/platform/auth"
-	"kopit/internal/platform/clock"
 	"kopit/internal/platform/db"
 	"kopit/internal/platform/errs"
 	"kopit/internal/platform/files"
@@ -38,8 +37,7 @@ func (s *Service) SubmitBid(ctx context.Context, a *auth.Actor, tenderID, lotID 
 			return audit.Record(ctx, tx, receivedAt, a, a.OrgID, "bid.refused_late", "tender", t.ID,
 				map[string]any{"received_at": receivedAt.UTC(), "deadline": t.Deadline.UTC()})
 		})
-		return Bid{}, errs.E(errs.Conflict, "error.bid_late", i18n.DateTime(a.Lang, t.Deadline), i18n.DateTime(a.Lang, receivedAt)+
-			fmt.Sprintf(":%02d", receivedAt.In(clock.Berlin).Second()))
+		return Bid{}, errs.E(errs.Conflict, "error.bid_late", i18n.DateTime(a.Lang, t.Deadline), i18n.DateTimeSeconds(a.Lang, receivedAt))
 	}
 	var lot *Lot
 	for i := range t.Lots {

@@ -1,0 +1,55 @@
+package tender
+
+import (
+	"net/http"
+	"time"
+
+	"kopit/internal/platform/errs"
+	"kopit/internal/platform/web"
+)
+
+// TenderJSON is a tender in the API.
+type TenderJSON struct {
+	ID          string     `json:"id"`
+	Reference   string     `json:"reference"`
+	Title       string     `json:"title"`
+	Status      string     `json:"status"`
+	Procedure   string     `json:"procedure"`
+	Deadline    time.Time  `json:"deadline"`
+	PublishedAt *time.Time `json:"published_at"`
+}
+
+// apiTenders lists the published tenders (drafts stay with the office).
+func (h *Handlers) apiTenders(w http.ResponseWriter, r *http.Request) error {
+	ts, err := h.svc.store.Tenders(r.Context(), h.svc.db, true)
+	if err != nil {
+		return err
+	}
+	out := []TenderJSON{}
+	for _, t := range ts {
+		var pub *time.Time
+		if t.PublishedAt != nil {
+			p := t.PublishedAt.UTC()
+			pub = &p
+		}
+		out = append(out, TenderJSON{ID: t.ID, Reference: t.Reference, Title: t.Title, Status: string(t.Status),
+			Procedure: t.ProcedureType, Deadline: t.Deadline.UTC(), PublishedAt: pub})
+	}
+	web.WriteJSON(w, http.StatusOK, map[string]any{"items": out})
+	return nil
+}
+
+// apiOCDS is the tender's OCDS release package.
+func (h *Handlers) apiOCDS(w http.ResponseWriter, r *http.Request) error {
+	t, err := h.svc.store.Tender(r.Context(), h.svc.db, r.PathValue("id"))
+	if err != nil || t.Status == Draft {
+		return errs.ErrNotFound
+	}
+	b, err := h.svc.OCDSReleases(r.Context(), t.ID)
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	_, err = w.Write(b)
+	return err
+}
