@@ -38,7 +38,8 @@ func commands() map[string]command {
 		"user":    {"manage users: create, set-password, grant", runUser},
 		"audit":   {"audit log: verify the hash chain", runAudit},
 		"law":     {"procurement-law engine: plan a procedure", runLaw},
-		"export":  {"export data: notices (eForms XML)", runExport},
+		"export":  {"export data: notices (eForms XML), OCDS", runExport},
+		"bench":   {"load benchmark over HTTP with a hello-world baseline", runBench},
 		"version": {"print the version and the schema version", runVersion},
 	}
 }
