@@ -7,7 +7,8 @@
 // as Markdown (docs/BENCHMARKS.md) and JSON.
 //
 // A scenario is a small self-contained unit (see Scenario); scenarios() lists
-// those kopit has, notYetMeasurable() those whose modules are still missing.
+// those kopit has, notYetMeasured() those the issue asks for that it does
+// not run yet.
 package bench
 
 import (
@@ -130,7 +131,7 @@ func Run(ctx context.Context, o Options) (*Report, error) {
 		return nil, err
 	}
 	r := &Report{KopitVersion: o.Version, Command: o.Command, StartedAt: time.Now(), Machine: machine(),
-		NotYetMeasurable: notYetMeasurable(), Failures: []string{}}
+		NotYetMeasured: notYetMeasured(), Failures: []string{}}
 	r.Settings = Settings{Quick: o.Quick, Clients: o.Clients, DurationSeconds: o.Duration.Seconds(), WarmupSeconds: o.Warmup.Seconds(),
 		CountedRequests: o.Requests, Scale: o.Scale, Loop: "closed",
 		Server: "`kopit serve` as a subprocess on 127.0.0.1, started as an operator would (production argon2id, job workers, info logging to a file); the client runs on the same cores"}
@@ -284,7 +285,6 @@ func (o *Options) runEngine(ctx context.Context, p *progress, engine, dir string
 	c := app.Defaults()
 	c.DataDir = filepath.Join(dir, engine)
 	c.SecureCookies = false
-	c.LogLevel = "warn"
 	if engine == "postgres" {
 		pgURL, drop, err := benchSchema(ctx, o.PostgresURL)
 		if err != nil {

@@ -67,25 +67,34 @@ func scenarios() []func() *Scenario {
 	}
 }
 
-// Pending is a scenario the issue asks for whose module is not built yet.
+// Pending is a scenario the issue asks for that this harness does not run
+// yet.
 type Pending struct {
 	Name   string `json:"name"`
 	Module string `json:"module"`
 	What   string `json:"what"`
+	Status string `json:"status"` // "not yet measurable" (no module) or "not yet measured" (module new, scenario not written)
 	Reason string `json:"reason"`
 }
 
-// notYetMeasurable lists the issue's scenarios that have nothing to measure
-// yet. When a module lands, its scenario file replaces its line here.
-func notYetMeasurable() []Pending {
-	const missing = "module not built yet (open issue): no routes, tables or services to drive"
+// notYetMeasured lists the issue's scenarios this harness does not run.
+// When one is written, its file replaces its line here.
+func notYetMeasured() []Pending {
+	const (
+		none   = "not yet measurable"
+		later  = "not yet measured"
+		noMod  = "module not built yet (open issue): no routes, tables or services to drive"
+		tender = "the tender module is new (internal/tender) and still changing; the scenario is not written yet. " +
+			"Its dataset needs tenders made through tender.Service (CreateFromPlan from a demand plan, Publish)"
+	)
 	return []Pending{
-		{"html_tenders", "tender", "GET the tender list as a logged-in user (HTML page, target p99 < 50 ms)", missing},
-		{"html_agreement", "agreement", "GET a framework agreement's view as a logged-in user (HTML page, target p99 < 50 ms)", missing},
-		{"catalogue_search", "agreement", "full-text search in the supplier catalogues (BMEcat items) of the agreements", missing},
-		{"calloff_contention", "agreement", "many members calling off against one agreement's maximum quantity at once; invariant: never more than the maximum", missing},
-		{"bid_burst", "tender", "many suppliers submitting sealed bids just before the deadline; invariant: every accepted bid stored once, sealed", missing},
-		{"vote_burst", "assembly", "every member voting in one poll at once; invariant: one vote per member, tally equals ballots", missing},
+		{"html_tenders", "tender", "GET the tender list as a logged-in user (HTML page, target p99 < 50 ms)", later, tender + "."},
+		{"bid_burst", "tender", "many suppliers submitting sealed bids just before the deadline; invariant: every accepted bid stored once, sealed", later,
+			tender + " and bids through SubmitBid."},
+		{"html_agreement", "agreement", "GET a framework agreement's view as a logged-in user (HTML page, target p99 < 50 ms)", none, noMod},
+		{"catalogue_search", "agreement", "full-text search in the supplier catalogues (BMEcat items) of the agreements", none, noMod},
+		{"calloff_contention", "agreement", "many members calling off against one agreement's maximum quantity at once; invariant: never more than the maximum", none, noMod},
+		{"vote_burst", "assembly", "every member voting in one poll at once; invariant: one vote per member, tally equals ballots", none, noMod},
 	}
 }
 
