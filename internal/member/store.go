@@ -195,12 +195,34 @@ func (s *Store) Users(ctx context.Context, q db.Querier, scope auth.Scope, f Use
 	if err := rows.Err(); err != nil {
 		return nil, 0, err
 	}
-	for i := range out {
-		if out[i].Roles, err = s.roles(ctx, q, out[i].ID); err != nil {
-			return nil, 0, err
-		}
+	return out, total, s.attachRoles(ctx, q, out)
+}
+
+// attachRoles loads the roles of a page of users in one query.
+func (s *Store) attachRoles(ctx context.Context, q db.Querier, users []User) error {
+	if len(users) == 0 {
+		return nil
 	}
-	return out, total, nil
+	args := make([]any, len(users))
+	index := map[string]int{}
+	for i, u := range users {
+		args[i] = u.ID
+		index[u.ID] = i
+	}
+	rows, err := q.QueryContext(ctx, "SELECT user_id, role FROM user_roles WHERE user_id IN ("+db.In(len(users))+") ORDER BY role", args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id string
+		var r auth.Role
+		if err := rows.Scan(&id, &r); err != nil {
+			return err
+		}
+		users[index[id]].Roles = append(users[index[id]].Roles, r)
+	}
+	return rows.Err()
 }
 
 // User returns one user in scope.

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"runtime"
 	"strings"
 	"time"
 
@@ -46,6 +47,9 @@ type Service struct {
 	// dummyHash is compared against for unknown users so that a wrong email
 	// takes as long as a wrong password.
 	dummyHash string
+	// hashing bounds concurrent argon2id verifications (64 MiB each): a burst
+	// of sign-ins queues instead of exhausting memory.
+	hashing chan struct{}
 }
 
 // NewService builds the service.
@@ -54,7 +58,7 @@ func NewService(d *db.DB, dir Directory, h *Hasher, c clock.Clock) (*Service, er
 	if err != nil {
 		return nil, err
 	}
-	return &Service{db: d, dir: dir, hasher: h, clock: c, dummyHash: dummy}, nil
+	return &Service{db: d, dir: dir, hasher: h, clock: c, dummyHash: dummy, hashing: make(chan struct{}, runtime.GOMAXPROCS(0))}, nil
 }
 
 // Hasher returns the password hasher.
@@ -88,7 +92,9 @@ func (s *Service) Login(ctx context.Context, email, password, ip string) (token 
 	if userID == "" {
 		hash = s.dummyHash
 	}
+	s.hashing <- struct{}{}
 	ok := s.hasher.Matches(password, hash)
+	<-s.hashing
 	if !ok || userID == "" || !active {
 		if _, err := s.db.ExecContext(ctx, "INSERT INTO login_failures (email, ip, at) VALUES (?, ?, ?)", email, ip, now); err != nil {
 			return "", nil, fmt.Errorf("record login failure: %w", err)
