@@ -32,7 +32,14 @@ type Result struct {
 
 // Load creates what is missing: the register, then the finished demand call.
 func Load(ctx context.Context, a *app.App) (Result, error) {
-	return load(ctx, a.DB, a.Members, a.Demand, a.Auth.Hasher(), a.Clock.Now())
+	res, err := load(ctx, a.DB, a.Members, a.Demand, a.Auth.Hasher(), a.Clock.Now())
+	if err != nil {
+		return res, err
+	}
+	if err := loadTender(ctx, a.DB, a.Members, a.Demand, a.Tenders); err != nil {
+		return res, fmt.Errorf("demo tender: %w", err)
+	}
+	return res, nil
 }
 
 func load(ctx context.Context, d *db.DB, members *member.Service, demandSvc *demand.Service, hasher *auth.Hasher, now time.Time) (Result, error) {
