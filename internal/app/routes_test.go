@@ -169,6 +169,8 @@ func TestRouteRoleMatrix(t *testing.T) {
 		{"POST /tenders/{id}/criteria", "/tenders/" + draft.ID + "/criteria", office(422, "legal=403")},
 		{"POST /tenders/{id}/criteria/{criterion}/delete", "/tenders/" + draft.ID + "/criteria/01nonexistent0000000000000/delete", office(404, "legal=403")},
 		{"POST /tenders/{id}/publish", tp + "/publish", office(409, "legal=403")},
+		{"POST /tenders/{id}/documents", tp + "/documents", office(422, "legal=403")},
+		{"GET /ausschreibungen/{id}/documents/{doc}", "/ausschreibungen/" + tn.ID + "/documents/01nonexistent0000000000000", expect(404, "")},
 		{"POST /tenders/{id}/questions/{question}/answer", tp + "/questions/01nonexistent0000000000000/answer", office(422, "legal=403")},
 		{"GET /ausschreibungen", "/ausschreibungen", expect(200, "")},
 		{"GET /ausschreibungen/{id}/ocds.json", "/ausschreibungen/" + tn.ID + "/ocds.json", expect(200, "")},

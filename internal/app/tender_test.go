@@ -1,7 +1,11 @@
 package app_test
 
 import (
+	"bytes"
 	"context"
+	"io"
+	"mime/multipart"
+	"net/http"
 	"net/url"
 	"strings"
 	"testing"
@@ -161,5 +165,62 @@ func TestSupplierRegistersItself(t *testing.T) {
 	}
 	if _, body := e.do(c, "GET", "/ausschreibungen", nil); !strings.Contains(body, "Ausschreibungen") {
 		t.Error("the new supplier does not reach the tender list")
+	}
+}
+
+// postFile sends one file and form fields as multipart.
+func (e *env) postFile(c *http.Client, path, field, name string, data []byte, fields map[string]string) (int, string) {
+	e.t.Helper()
+	var body bytes.Buffer
+	mw := multipart.NewWriter(&body)
+	for k, v := range fields {
+		_ = mw.WriteField(k, v)
+	}
+	w, _ := mw.CreateFormFile(field, name)
+	_, _ = w.Write(data)
+	_ = mw.Close()
+	req, _ := http.NewRequest("POST", e.srv.URL+path, &body)
+	req.Header.Set("Content-Type", mw.FormDataContentType())
+	res, err := c.Do(req)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	defer res.Body.Close()
+	b, _ := io.ReadAll(res.Body)
+	return res.StatusCode, string(b)
+}
+
+func TestTenderDocumentsAreVersionedAndAnnounced(t *testing.T) {
+	e := newEnv(t, "")
+	tn := e.tenderFromDemo()
+	pm := e.client("vergabe@kop-it.example")
+	path := "/tenders/" + tn.ID + "/documents"
+	if code, body := e.postFile(pm, path, "document", "setup.exe", []byte("MZ\x90"), nil); code != 422 || !strings.Contains(body, "nicht zugelassen") {
+		t.Errorf("forbidden type: %d", code)
+	}
+	if code, _ := e.postFile(pm, path, "document", "Leistungsbeschreibung.pdf", pdf, nil); code != 303 {
+		t.Fatalf("first version: %d", code)
+	}
+	pmActor, _ := e.app.Auth.SessionActor(context.Background(), mustLogin(e, "vergabe@kop-it.example"))
+	if err := e.app.Tenders.Publish(context.Background(), pmActor, tn.ID); err != nil {
+		t.Fatal(err)
+	}
+	if code, _ := e.do(e.client("vertrieb@rms.example"), "POST", "/ausschreibungen/"+tn.ID+"/follow", url.Values{}); code != 303 {
+		t.Fatal("follow")
+	}
+	if code, _ := e.postFile(pm, path, "document", "Leistungsbeschreibung.pdf", append(pdf, '\n'), map[string]string{"note": "Abschnitt 3.2 präzisiert"}); code != 303 {
+		t.Fatalf("second version: %d", code)
+	}
+	if m := e.sentTo("vertrieb@rms.example", "Geänderte Vergabeunterlagen"); !strings.Contains(m.Body, "Version 2") || !strings.Contains(m.Body, "Abschnitt 3.2") {
+		t.Errorf("change mail: %q", m.Body)
+	}
+	docs, err := e.app.Tenders.Store().Documents(context.Background(), e.app.DB, tn.ID)
+	if err != nil || len(docs) != 2 || docs[0].Version != 2 {
+		t.Fatalf("versions: %+v %v", docs, err)
+	}
+	// Free download for everyone once published (§ 41 VgV).
+	code, body := e.do(e.client(""), "GET", "/ausschreibungen/"+tn.ID+"/documents/"+docs[1].ID, nil)
+	if code != 200 || !strings.HasPrefix(body, "%PDF-") {
+		t.Errorf("public download: %d", code)
 	}
 }

@@ -60,6 +60,7 @@ type tenderData struct {
 	Confirmations []Confirmation
 	Opening       *OpeningRecord
 	OwnBids       []Bid
+	Documents     []TenderDocument
 	Methods       []string
 	TieRules      []string
 	CriterionKind []string
@@ -95,7 +96,11 @@ func (h *Handlers) page(w http.ResponseWriter, r *http.Request, code int, p *web
 		return err
 	}
 	now := h.svc.clock.Now()
-	d := tenderData{Tender: t, Questions: qs, Now: now, Office: office, Manage: office && a.Can(auth.ManageTenders),
+	docs, err := h.svc.store.Documents(r.Context(), h.svc.db, t.ID)
+	if err != nil {
+		return err
+	}
+	d := tenderData{Documents: docs, Tender: t, Questions: qs, Now: now, Office: office, Manage: office && a.Can(auth.ManageTenders),
 		Supplier: a != nil && a.Can(auth.TakePart), Methods: strs(Methods), TieRules: strs(TieRules),
 		CriterionKind: []string{string(Exclusion), string(Suitability), string(Quality)}}
 	if d.Supplier {
@@ -147,7 +152,9 @@ func (h *Handlers) showPublic(w http.ResponseWriter, r *http.Request) error {
 // message (409) shown at the named field.
 func (h *Handlers) formError(w http.ResponseWriter, r *http.Request, err error, field string, office bool) error {
 	p := h.web.NewPage(r, "tenders.title")
-	p.Form.Values = r.PostForm
+	if r.PostForm != nil { // multipart posts are read as streams and leave it nil
+		p.Form.Values = r.PostForm
+	}
 	if e, ok := errs.As(err); ok && e.Code == errs.Conflict {
 		p.Form.Errors = map[string]string{field: p.T(e.Key, e.Args...)}
 		return h.page(w, r, http.StatusConflict, p, office)

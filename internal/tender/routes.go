@@ -25,6 +25,7 @@ func (h *Handlers) Routes() []web.Route {
 		{Method: "POST", Pattern: "/tenders/{id}/criteria", Perm: auth.ManageTenders, Handler: h.addCriterion},
 		{Method: "POST", Pattern: "/tenders/{id}/criteria/{criterion}/delete", Perm: auth.ManageTenders, Handler: h.deleteCriterion},
 		{Method: "POST", Pattern: "/tenders/{id}/publish", Perm: auth.ManageTenders, Handler: h.publish},
+		{Method: "POST", Pattern: "/tenders/{id}/documents", Perm: auth.ManageTenders, Handler: h.uploadDocument, MaxBody: MaxDocumentBytes + 1<<20},
 		{Method: "POST", Pattern: "/tenders/{id}/questions/{question}/answer", Perm: auth.ManageTenders, Handler: h.answer},
 
 		{Method: "GET", Pattern: "/api/v1/tenders", Perm: auth.ViewDashboard, Handler: h.apiTenders},
@@ -37,6 +38,7 @@ func (h *Handlers) Routes() []web.Route {
 		{Method: "GET", Pattern: "/ausschreibungen/{id}", Public: true, Handler: h.showPublic},
 		{Method: "GET", Pattern: "/ausschreibungen/{id}/ocds.json", Public: true, Handler: h.releasesJSON},
 		{Method: "GET", Pattern: "/ocds/records.json", Public: true, Handler: h.recordsJSON},
+		{Method: "GET", Pattern: "/ausschreibungen/{id}/documents/{doc}", Public: true, Handler: h.downloadDocument},
 		{Method: "POST", Pattern: "/ausschreibungen/{id}/follow", Perm: auth.TakePart, Handler: h.follow},
 		{Method: "POST", Pattern: "/ausschreibungen/{id}/questions", Perm: auth.TakePart, Handler: h.ask},
 		{Method: "GET", Pattern: "/ausschreibungen/{id}/bid", Perm: auth.TakePart, Handler: h.showBidForm},
