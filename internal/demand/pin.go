@@ -1,8 +1,8 @@
 package demand
 
 import (
+	"cmp"
 	"context"
-	"crypto/rand"
 	"errors"
 	"fmt"
 	"net/http"
@@ -14,12 +14,6 @@ import (
 	"kopit/internal/platform/errs"
 )
 
-// hessenReviewBody is the review chamber for public contracts awarded in
-// Hesse (§ 156 GWB with the Hessian ordinance on review chambers): the
-// Vergabekammer des Landes Hessen at the Regierungspräsidium Darmstadt.
-var hessenReviewBody = notice.Organisation{ID: "ORG-0002", Name: "Vergabekammer des Landes Hessen beim Regierungspräsidium Darmstadt",
-	Street: "Wilhelminenstraße 1-3", Postcode: "64283", City: "Darmstadt", CountryCode: "DEU", NUTS: "DE711"}
-
 // noticeProcedure maps a plan to the notice model.
 func noticeProcedure(p Project, agg Aggregate, pl ProcedurePlan, office member.Organisation, noticeID string) notice.Procedure {
 	buyer := notice.Organisation{ID: "ORG-0001", Name: office.Name, CompanyID: office.RegisterID, Street: office.Street,
@@ -27,7 +21,7 @@ func noticeProcedure(p Project, agg Aggregate, pl ProcedurePlan, office member.O
 		ContactPoint: "Vergabestelle"}
 	np := notice.Procedure{NoticeID: noticeID, Version: "01", IssueDate: pl.CreatedAt, Language: "DEU",
 		Buyer: buyer, BuyerLegalType: "body-pl", BuyerActivity: "gen-pub", CentralPurchasing: true,
-		ReviewBody: hessenReviewBody, Title: p.Title, Description: firstNonEmpty(p.Description, p.Title),
+		ReviewBody: notice.HessianReviewBody, Title: p.Title, Description: cmp.Or(p.Description, p.Title),
 		ContractNature: p.Nature, MainCPV: p.CPVMain, FrameworkAgreement: true, FrameworkMaxMonths: p.TermMonths(),
 		FrameworkBuyers:   "Die an der Bedarfsabfrage teilnehmenden Mitglieder der Genossenschaft.",
 		PlannedNoticeDate: pl.Publication, GPA: true}
@@ -36,30 +30,12 @@ func noticeProcedure(p Project, agg Aggregate, pl ProcedurePlan, office member.O
 			continue // no member takes part: the lot is not tendered
 		}
 		np.Lots = append(np.Lots, notice.Lot{ID: fmt.Sprintf("LOT-%04d", lt.Lot.Number), Title: lt.Lot.Title,
-			Description: firstNonEmpty(lt.Lot.Description, lt.Lot.Title), MainCPV: p.CPVMain, AdditionalCPV: p.CPVAdditional,
+			Description: cmp.Or(lt.Lot.Description, lt.Lot.Title), MainCPV: p.CPVMain, AdditionalCPV: p.CPVAdditional,
 			EstimatedValue:    notice.Money{Cents: lt.EstimateCents, Currency: "EUR"},
 			FrameworkMaxValue: notice.Money{Cents: lt.ValueCents, Currency: "EUR"},
 			DurationMonths:    p.TermMonths(), PlaceNUTS: office.NUTS})
 	}
 	return np
-}
-
-func firstNonEmpty(s ...string) string {
-	for _, x := range s {
-		if x != "" {
-			return x
-		}
-	}
-	return ""
-}
-
-// newUUID makes a random (version 4) UUID for a notice id.
-func newUUID() string {
-	var b [16]byte
-	_, _ = rand.Read(b[:])
-	b[6] = b[6]&0x0f | 0x40
-	b[8] = b[8]&0x3f | 0x80
-	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:16])
 }
 
 // PriorInformationNotice writes the eForms PIN (subtype 4) for a plan. Only
@@ -80,7 +56,7 @@ func (s *Service) PriorInformationNotice(ctx context.Context, planID string) ([]
 	if err != nil {
 		return nil, pl, err
 	}
-	xml, err := notice.PriorInformationNotice(noticeProcedure(p, agg, pl, office, newUUID()))
+	xml, err := notice.PriorInformationNotice(noticeProcedure(p, agg, pl, office, notice.NewID()))
 	return xml, pl, err
 }
 

@@ -4,7 +4,6 @@ import (
 	"net/http"
 	"time"
 
-	"kopit/internal/platform/errs"
 	"kopit/internal/platform/web"
 )
 
@@ -37,19 +36,4 @@ func (h *Handlers) apiTenders(w http.ResponseWriter, r *http.Request) error {
 	}
 	web.WriteJSON(w, http.StatusOK, map[string]any{"items": out})
 	return nil
-}
-
-// apiOCDS is the tender's OCDS release package.
-func (h *Handlers) apiOCDS(w http.ResponseWriter, r *http.Request) error {
-	t, err := h.svc.store.Tender(r.Context(), h.svc.db, r.PathValue("id"))
-	if err != nil || t.Status == Draft {
-		return errs.ErrNotFound
-	}
-	b, err := h.svc.OCDSReleases(r.Context(), t.ID)
-	if err != nil {
-		return err
-	}
-	w.Header().Set("Content-Type", "application/json")
-	_, err = w.Write(b)
-	return err
 }

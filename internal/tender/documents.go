@@ -76,23 +76,31 @@ func (s *Service) AddDocument(ctx context.Context, a *auth.Actor, tenderID strin
 
 // notifyChange tells every following supplier about a changed document.
 func (s *Service) notifyChange(ctx context.Context, tx *db.Tx, t Tender, doc TenderDocument) error {
+	_, err := s.mailFollowers(ctx, tx, t, "mail.document.subject", "mail.document.body",
+		t.Title, doc.Name, doc.Version, doc.Note, s.baseURL+"/ausschreibungen/"+t.ID)
+	return err
+}
+
+// mailFollowers sends one mail to every supplier user of every organisation
+// following the tender, each in their language; it returns how many
+// organisations follow.
+func (s *Service) mailFollowers(ctx context.Context, tx *db.Tx, t Tender, subjectKey, bodyKey string, args ...any) (int, error) {
 	orgs, err := s.store.followers(ctx, tx, t.ID)
 	if err != nil {
-		return err
+		return 0, err
 	}
 	for _, org := range orgs {
 		contacts, err := s.dir.Contacts(ctx, org, auth.SupplierUser)
 		if err != nil {
-			return err
+			return 0, err
 		}
 		for _, c := range contacts {
-			if err := s.mailer.Enqueue(ctx, tx, c.Email, s.cat.T(c.Lang, "mail.document.subject", t.Reference),
-				s.cat.T(c.Lang, "mail.document.body", t.Title, doc.Name, doc.Version, doc.Note, s.baseURL+"/ausschreibungen/"+t.ID)); err != nil {
-				return err
+			if err := s.mailer.Enqueue(ctx, tx, c.Email, s.cat.T(c.Lang, subjectKey, t.Reference), s.cat.T(c.Lang, bodyKey, args...)); err != nil {
+				return 0, err
 			}
 		}
 	}
-	return nil
+	return len(orgs), nil
 }
 
 // Documents lists every version of a tender's documents, newest first.
@@ -125,23 +133,9 @@ func (Store) document(ctx context.Context, q db.Querier, tenderID, id string) (T
 }
 
 func (h *Handlers) uploadDocument(w http.ResponseWriter, r *http.Request) error {
-	mr, err := r.MultipartReader()
+	fields, docs, err := readMultipart(r, "document")
 	if err != nil {
-		return errs.Field("document", "error.upload_form")
-	}
-	fields := map[string]string{}
-	var docs []Document
-	for {
-		part, err := mr.NextPart()
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		if err != nil {
-			return err
-		}
-		if err := readPart(part, fields, &docs); err != nil {
-			return err
-		}
+		return err
 	}
 	if len(docs) != 1 {
 		return h.formError(w, r, errs.Field("document", "error.required"), "document", true)

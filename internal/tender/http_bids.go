@@ -54,23 +54,9 @@ func (h *Handlers) showBidForm(w http.ResponseWriter, r *http.Request) error {
 // written to disk in clear (ParseMultipartForm would spool large files to
 // the temp directory).
 func (h *Handlers) submitBid(w http.ResponseWriter, r *http.Request) error {
-	mr, err := r.MultipartReader()
+	fields, docs, err := readMultipart(r, "documents")
 	if err != nil {
-		return errs.Field("documents", "error.upload_form")
-	}
-	fields := map[string]string{}
-	var docs []Document
-	for {
-		part, err := mr.NextPart()
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		if err != nil {
-			return err // *http.MaxBytesError becomes 413
-		}
-		if err := readPart(part, fields, &docs); err != nil {
-			return err
-		}
+		return err
 	}
 	// The bid has arrived when the last byte has: that instant is its time of
 	// receipt (§ 10 VgV), to the second and beyond.
@@ -102,6 +88,30 @@ func (h *Handlers) submitBid(w http.ResponseWriter, r *http.Request) error {
 		return h.bidForm(w, r, code, p, lotID)
 	}
 	return h.web.Redirect(w, r, "/bids/"+b.ID, "flash.bid_received")
+}
+
+// readMultipart reads a multipart body as a stream: small fields into a map,
+// files into memory (bounded by the route's body limit). field names the
+// form field a malformed request is reported at.
+func readMultipart(r *http.Request, field string) (map[string]string, []Document, error) {
+	mr, err := r.MultipartReader()
+	if err != nil {
+		return nil, nil, errs.Field(field, "error.upload_form")
+	}
+	fields := map[string]string{}
+	var docs []Document
+	for {
+		part, err := mr.NextPart()
+		if errors.Is(err, io.EOF) {
+			return fields, docs, nil
+		}
+		if err != nil {
+			return nil, nil, err // *http.MaxBytesError becomes 413
+		}
+		if err := readPart(part, fields, &docs); err != nil {
+			return nil, nil, err
+		}
+	}
 }
 
 // readPart collects a form field or a document (held in memory, bounded by

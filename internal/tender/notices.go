@@ -1,8 +1,8 @@
 package tender
 
 import (
+	"cmp"
 	"context"
-	"crypto/rand"
 	"crypto/sha256"
 	"errors"
 	"fmt"
@@ -18,17 +18,11 @@ import (
 // procurement-procedure-type.
 var eformsProcedure = map[string]string{"open": "open", "restricted": "restricted", "negotiated_with_competition": "neg-w-call"}
 
-// hessenReviewBody is the review chamber for contracts awarded in Hesse.
-var hessenReviewBody = notice.Organisation{ID: "ORG-0002", Name: "Vergabekammer des Landes Hessen beim Regierungspräsidium Darmstadt",
-	Street: "Wilhelminenstraße 1-3", Postcode: "64283", City: "Darmstadt", CountryCode: "DEU", NUTS: "DE711"}
-
 // folderID is the tender's ContractFolderID: a UUID derived from its id, the
 // same in the contract notice and the award notice.
 func folderID(tenderID string) string {
-	b := sha256.Sum256([]byte("kopit-tender:" + tenderID))
-	b[6] = b[6]&0x0f | 0x40
-	b[8] = b[8]&0x3f | 0x80
-	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:16])
+	sum := sha256.Sum256([]byte("kopit-tender:" + tenderID))
+	return notice.UUIDFrom([16]byte(sum[:16]))
 }
 
 func (s *Service) noticeProcedure(ctx context.Context, t Tender) (notice.Procedure, error) {
@@ -48,10 +42,10 @@ func (s *Service) noticeProcedure(ctx context.Context, t Tender) (notice.Procedu
 	if t.PublishedAt != nil {
 		issued = *t.PublishedAt // the contract notice was issued with the publication
 	}
-	np := notice.Procedure{NoticeID: newUUID(), ContractFolderID: folderID(t.ID), Version: "01", IssueDate: issued,
+	np := notice.Procedure{NoticeID: notice.NewID(), ContractFolderID: folderID(t.ID), Version: "01", IssueDate: issued,
 		Language: "DEU", Buyer: orgForNotice("ORG-0001", office), BuyerLegalType: "body-pl", BuyerActivity: "gen-pub",
-		CentralPurchasing: true, ReviewBody: hessenReviewBody, Reference: t.Reference, Title: t.Title,
-		Description: firstNonEmpty(t.Description, t.Title), ContractNature: p.Nature, MainCPV: p.CPVMain, ProcedureType: procType,
+		CentralPurchasing: true, ReviewBody: notice.HessianReviewBody, Reference: t.Reference, Title: t.Title,
+		Description: cmp.Or(t.Description, t.Title), ContractNature: p.Nature, MainCPV: p.CPVMain, ProcedureType: procType,
 		FrameworkAgreement: true, FrameworkMaxMonths: p.TermMonths(),
 		FrameworkBuyers: "Die an der Bedarfsabfrage teilnehmenden Mitglieder der Genossenschaft.",
 		TenderDeadline:  t.Deadline, TenderValidityDays: 90, DocumentsURL: s.baseURL + "/ausschreibungen/" + t.ID,
@@ -73,7 +67,7 @@ func (s *Service) noticeProcedure(ctx context.Context, t Tender) (notice.Procedu
 	}
 	for _, l := range t.Lots {
 		np.Lots = append(np.Lots, notice.Lot{ID: fmt.Sprintf("LOT-%04d", l.Number), Title: l.Title,
-			Description: firstNonEmpty(l.Description, l.Title), MainCPV: p.CPVMain, AdditionalCPV: p.CPVAdditional,
+			Description: cmp.Or(l.Description, l.Title), MainCPV: p.CPVMain, AdditionalCPV: p.CPVAdditional,
 			EstimatedValue: notice.Money{Cents: l.MaxCents, Currency: "EUR"}, FrameworkMaxValue: notice.Money{Cents: l.MaxCents, Currency: "EUR"},
 			DurationMonths: p.TermMonths(), PlaceNUTS: office.NUTS})
 	}
@@ -83,23 +77,6 @@ func (s *Service) noticeProcedure(ctx context.Context, t Tender) (notice.Procedu
 func orgForNotice(id string, o member.Organisation) notice.Organisation {
 	return notice.Organisation{ID: id, Name: o.Name, CompanyID: o.RegisterID, Street: o.Street, Postcode: o.Postcode,
 		City: o.City, CountryCode: "DEU", NUTS: o.NUTS, Email: o.Email, Size: o.Size}
-}
-
-func firstNonEmpty(s ...string) string {
-	for _, x := range s {
-		if x != "" {
-			return x
-		}
-	}
-	return ""
-}
-
-func newUUID() string {
-	var k [16]byte
-	_, _ = rand.Read(k[:])
-	k[6] = k[6]&0x0f | 0x40
-	k[8] = k[8]&0x3f | 0x80
-	return fmt.Sprintf("%x-%x-%x-%x-%x", k[0:4], k[4:6], k[6:8], k[8:10], k[10:16])
 }
 
 // ContractNotice writes the eForms contract notice (subtype 16) of a

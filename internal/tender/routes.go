@@ -29,7 +29,7 @@ func (h *Handlers) Routes() []web.Route {
 		{Method: "POST", Pattern: "/tenders/{id}/questions/{question}/answer", Perm: auth.ManageTenders, Handler: h.answer},
 
 		{Method: "GET", Pattern: "/api/v1/tenders", Perm: auth.ViewDashboard, Handler: h.apiTenders},
-		{Method: "GET", Pattern: "/api/v1/tenders/{id}/ocds", Perm: auth.ViewDashboard, Handler: h.apiOCDS},
+		{Method: "GET", Pattern: "/api/v1/tenders/{id}/ocds", Perm: auth.ViewDashboard, Handler: h.releasesJSON},
 		{Method: "GET", Pattern: "/api/v1/tenders/{id}/notices/cn", Perm: auth.ViewTenders, Handler: h.noticeXML("cn")},
 		{Method: "GET", Pattern: "/api/v1/tenders/{id}/notices/can", Perm: auth.ViewTenders, Handler: h.noticeXML("can")},
 

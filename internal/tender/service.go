@@ -306,22 +306,11 @@ func (s *Service) Answer(ctx context.Context, a audit.Actor, id, questionID, ans
 		if err != nil {
 			return err
 		}
-		orgs, err := s.store.followers(ctx, tx, id)
+		followers, err := s.mailFollowers(ctx, tx, t, "mail.answer.subject", "mail.answer.body",
+			t.Title, q.Number, q.Question, answer, s.baseURL+"/ausschreibungen/"+t.ID)
 		if err != nil {
 			return err
 		}
-		for _, org := range orgs {
-			contacts, err := s.dir.Contacts(ctx, org, auth.SupplierUser)
-			if err != nil {
-				return err
-			}
-			for _, c := range contacts {
-				if err := s.mailer.Enqueue(ctx, tx, c.Email, s.cat.T(c.Lang, "mail.answer.subject", t.Reference),
-					s.cat.T(c.Lang, "mail.answer.body", t.Title, q.Number, q.Question, answer, s.baseURL+"/ausschreibungen/"+t.ID)); err != nil {
-					return err
-				}
-			}
-		}
-		return audit.Record(ctx, tx, now, a, "", "tender.question_answered", "tender", id, map[string]any{"number": q.Number, "followers": len(orgs)})
+		return audit.Record(ctx, tx, now, a, "", "tender.question_answered", "tender", id, map[string]any{"number": q.Number, "followers": followers})
 	})
 }
