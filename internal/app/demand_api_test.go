@@ -77,7 +77,7 @@ func TestDemandAPI(t *testing.T) {
 			t.Errorf("member reading the aggregate: %d", code)
 		}
 		var projects struct{ Items []demand.ProjectJSON }
-		if code, _ := e.api(office, "/api/v1/projects", &projects); code != 200 || len(projects.Items) != 3 {
+		if code, _ := e.api(office, "/api/v1/projects", &projects); code != 200 || len(projects.Items) != 4 { // two demo, two fixture projects
 			t.Errorf("projects: %d %d", code, len(projects.Items))
 		}
 		// After the deadline.

@@ -171,11 +171,7 @@ func TestDemandReminders(t *testing.T) {
 // opted out of lot 2.
 func TestDemoDemandCall(t *testing.T) {
 	e := newEnv(t, "")
-	calls, err := e.app.Demand.Store().Calls(context.Background(), e.app.DB, allScope(), "")
-	if err != nil || len(calls) != 1 {
-		t.Fatalf("demo calls: %v %v", calls, err)
-	}
-	c := calls[0]
+	c := e.demoCall()
 	if c.Open(e.clock.Now()) || c.InvitedCount != 5 || c.AnsweredCount != 3 {
 		t.Fatalf("demo call: open %v, %d of %d answered", c.Open(e.clock.Now()), c.AnsweredCount, c.InvitedCount)
 	}

@@ -32,8 +32,8 @@ func TestDemoIsIdempotentAndAuditVerifies(t *testing.T) {
 		t.Fatalf("second demo changed something: %d\n%s", code, out)
 	}
 	code, out, _ = run(t, "audit", "verify", "--data", dir)
-	// 31 organisations, 39 users, the demand project with lots, items, call, answers and plan, a published tender.
-	if code != 0 || !strings.Contains(out, "audit chain intact: 83 entries") {
+	// 31 organisations, 39 users, two demand projects with calls, answers and plans, four tenders in different stages.
+	if code != 0 || !strings.Contains(out, "audit chain intact: 120 entries") {
 		t.Fatalf("verify: %d %s", code, out)
 	}
 
@@ -113,11 +113,11 @@ func TestExportNotices(t *testing.T) {
 		t.Fatalf("demo: %s", stderr)
 	}
 	code, stdout, stderr := run(t, "export", "notices", "--data", dir, "--out", out)
-	if code != 0 || !strings.Contains(stdout, "2 notices written") {
+	if code != 0 || !strings.Contains(stdout, "6 notices written") {
 		t.Fatalf("export: %d %s %s", code, stdout, stderr)
 	}
 	files, _ := filepath.Glob(filepath.Join(out, "*.xml"))
-	if len(files) != 2 { // the plan's PIN and the published tender's contract notice
+	if len(files) != 6 { // the two plans' PINs and the contract notices of the four tenders
 		t.Fatalf("files: %v", files)
 	}
 	testkit.Validate(t, "validate-eforms", files...)

@@ -39,6 +39,9 @@ func Load(ctx context.Context, a *app.App) (Result, error) {
 	if err := loadTender(ctx, a.DB, a.Members, a.Demand, a.Tenders); err != nil {
 		return res, fmt.Errorf("demo tender: %w", err)
 	}
+	if err := loadStages(ctx, a.DB, a.Members, a.Demand, a.Tenders, a.Clock.Now()); err != nil {
+		return res, fmt.Errorf("demo tenders in later stages: %w", err)
+	}
 	return res, nil
 }
 

@@ -314,3 +314,11 @@ func (s *Service) Answer(ctx context.Context, a audit.Actor, id, questionID, ans
 		return audit.Record(ctx, tx, now, a, "", "tender.question_answered", "tender", id, map[string]any{"number": q.Number, "followers": followers})
 	})
 }
+
+// WithClock returns a copy of the service that tells time by c (the demo
+// loader lets tenders run their course weeks ago).
+func (s *Service) WithClock(c clock.Clock) *Service {
+	cp := *s
+	cp.clock = c
+	return &cp
+}
