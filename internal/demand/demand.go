@@ -11,13 +11,10 @@ import (
 	"unicode/utf8"
 
 	"kopit/internal/cpv"
+	"kopit/internal/law"
 	"kopit/internal/platform/errs"
 	"kopit/internal/platform/money"
 )
-
-// MaxFrameworkMonths is the longest term of a framework agreement in classic
-// procurement (§ 21 Abs. 6 VgV); the law package holds the rule with its source.
-const maxOptionMonths = 48
 
 // Project is a Beschaffungsvorhaben.
 type Project struct {
@@ -93,13 +90,18 @@ func (in ProjectInput) Validate(vocab *cpv.Vocabulary) (Project, error) {
 		}
 		p.CPVAdditional = append(p.CPVAdditional, c.String())
 	}
-	p.FrameworkMonths = intField(&v, "framework_months", in.FrameworkMonths, 1, 48, "error.framework_term")
+	// The maximum term is the law package's figure (§ 21 Abs. 6 VgV); the
+	// form only checks that a whole number was entered.
+	p.FrameworkMonths = intField(&v, "framework_months", in.FrameworkMonths, 1, 1200, "error.framework_term")
+	if !v.Has("framework_months") && law.ValidateFrameworkTerm(p.FrameworkMonths) != nil {
+		v.Add("framework_months", "error.framework_term")
+	}
 	if strings.TrimSpace(in.OptionMonths) == "" {
 		p.OptionMonths = 0
 	} else {
-		p.OptionMonths = intField(&v, "option_months", in.OptionMonths, 0, maxOptionMonths, "error.option_months")
+		p.OptionMonths = intField(&v, "option_months", in.OptionMonths, 0, 1200, "error.option_months")
 	}
-	if !v.Has("framework_months") && !v.Has("option_months") && p.FrameworkMonths+p.OptionMonths > 48 {
+	if !v.Has("framework_months") && !v.Has("option_months") && law.ValidateFrameworkTerm(p.FrameworkMonths+p.OptionMonths) != nil {
 		// Options extend the agreement; together they may not pass four years.
 		v.Add("option_months", "error.framework_term_total")
 	}

@@ -57,10 +57,16 @@ func (s *Service) Award(ctx context.Context, a *auth.Actor, tenderID, lotID stri
 	if err != nil {
 		return Award{}, err
 	}
-	// Information sent electronically: 10 calendar days (§ 134 Abs. 2 GWB).
+	// Information sent electronically (§ 134 Abs. 2 GWB). Below the
+	// thresholds § 134 GWB does not apply; kopit still waits the same
+	// period, taken from the law tables.
 	days := pl.Law.StandstillDays
 	if days == 0 {
-		days = 10 // below the thresholds § 134 GWB does not apply; kopit still waits the electronic period
+		row, err := law.Default().StandstillDays(true, law.DateOf(now))
+		if err != nil {
+			return Award{}, err
+		}
+		days = row.Days
 	}
 	winner := le.Result.Winner
 	var win OpeningRow
