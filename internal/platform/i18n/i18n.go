@@ -6,6 +6,7 @@ import (
 	"embed"
 	"encoding/json"
 	"fmt"
+	"io/fs"
 	"slices"
 	"strings"
 	"time"
@@ -26,35 +27,61 @@ const Default = "de"
 type Catalog struct{ msgs map[string]map[string]string }
 
 // Load reads the embedded catalogues and fails if one language lacks a key
-// the other has.
+// the other has. A language's catalogue is locales/<lang>.json plus any
+// locales/<module>.<lang>.json, so that a module keeps its texts in its own
+// file; a key defined in two files is an error.
 func Load() (*Catalog, error) {
 	c := &Catalog{msgs: map[string]map[string]string{}}
 	for _, lang := range Langs {
-		raw, err := files.ReadFile("locales/" + lang + ".json")
+		c.msgs[lang] = map[string]string{}
+		names, err := fs.Glob(files, "locales/*"+lang+".json")
 		if err != nil {
 			return nil, err
 		}
-		m := map[string]string{}
-		if err := json.Unmarshal(raw, &m); err != nil {
-			return nil, fmt.Errorf("locales/%s.json: %w", lang, err)
+		for _, name := range names {
+			base := strings.TrimPrefix(name, "locales/")
+			if base != lang+".json" && !strings.HasSuffix(base, "."+lang+".json") {
+				continue
+			}
+			if err := c.read(lang, name); err != nil {
+				return nil, err
+			}
 		}
-		c.msgs[lang] = m
 	}
 	for key := range c.msgs[Default] {
 		for _, lang := range Langs[1:] {
 			if _, ok := c.msgs[lang][key]; !ok {
-				return nil, fmt.Errorf("locales/%s.json lacks %q", lang, key)
+				return nil, fmt.Errorf("locales: %s lacks %q", lang, key)
 			}
 		}
 	}
 	for _, lang := range Langs[1:] {
 		for key := range c.msgs[lang] {
 			if _, ok := c.msgs[Default][key]; !ok {
-				return nil, fmt.Errorf("locales/%s.json lacks %q", Default, key)
+				return nil, fmt.Errorf("locales: %s lacks %q", Default, key)
 			}
 		}
 	}
 	return c, nil
+}
+
+// read merges one catalogue file into lang's messages.
+func (c *Catalog) read(lang, name string) error {
+	raw, err := files.ReadFile(name)
+	if err != nil {
+		return err
+	}
+	m := map[string]string{}
+	if err := json.Unmarshal(raw, &m); err != nil {
+		return fmt.Errorf("%s: %w", name, err)
+	}
+	for key, msg := range m {
+		if _, dup := c.msgs[lang][key]; dup {
+			return fmt.Errorf("%s: %q is defined in another %s catalogue too", name, key, lang)
+		}
+		c.msgs[lang][key] = msg
+	}
+	return nil
 }
 
 // Has reports whether key exists.
