@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"net"
 	"net/http"
 	"os"
@@ -49,6 +50,8 @@ func serve(ctx context.Context, c app.Config, withDemo bool, stdout, stderr io.W
 		return err
 	}
 	log := app.NewLogger(c, stderr)
+	// Packages that log outside a request (audit.RecordRefusal) use the default.
+	slog.SetDefault(log)
 	a, err := app.New(ctx, c, app.Options{Log: log})
 	if err != nil {
 		return err

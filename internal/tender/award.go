@@ -48,9 +48,7 @@ func (s *Service) Award(ctx context.Context, a *auth.Actor, tenderID, lotID stri
 		return Award{}, errs.ErrNotFound
 	}
 	if le.Result == nil || !le.Result.Decided() {
-		_ = s.db.InTx(ctx, func(tx *db.Tx) error {
-			return audit.Record(ctx, tx, now, a, "", "tender.award_refused_incomplete", "tender", t.ID, map[string]any{"lot": le.Lot.Number})
-		})
+		audit.RecordRefusal(ctx, s.db, now, a, "", "tender.award_refused_incomplete", "tender", t.ID, map[string]any{"lot": le.Lot.Number})
 		return Award{}, errs.E(errs.Conflict, "error.award_incomplete")
 	}
 	pl, _, _, err := s.plans.PlanDetails(ctx, t.PlanID)
@@ -172,9 +170,7 @@ func (s *Service) ConcludeContract(ctx context.Context, a *auth.Actor, tenderID,
 		return errs.E(errs.Conflict, "error.contract_exists")
 	}
 	if now.Before(aw.EarliestContract) {
-		_ = s.db.InTx(ctx, func(tx *db.Tx) error {
-			return audit.Record(ctx, tx, now, a, "", "tender.contract_refused_standstill", "tender", tenderID, map[string]any{"lot": lotID})
-		})
+		audit.RecordRefusal(ctx, s.db, now, a, "", "tender.contract_refused_standstill", "tender", tenderID, map[string]any{"lot": lotID})
 		return errs.E(errs.Conflict, "error.standstill", i18n.DateTime(a.Lang, aw.EarliestContract))
 	}
 	t, err := s.store.Tender(ctx, s.db, tenderID)

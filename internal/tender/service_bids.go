@@ -33,10 +33,8 @@ func (s *Service) SubmitBid(ctx context.Context, a *auth.Actor, tenderID, lotID 
 		return Bid{}, errs.ErrNotFound
 	}
 	if t.Status != Published || !receivedAt.Before(t.Deadline) {
-		_ = s.db.InTx(ctx, func(tx *db.Tx) error {
-			return audit.Record(ctx, tx, receivedAt, a, a.OrgID, "bid.refused_late", "tender", t.ID,
-				map[string]any{"received_at": receivedAt.UTC(), "deadline": t.Deadline.UTC()})
-		})
+		audit.RecordRefusal(ctx, s.db, receivedAt, a, a.OrgID, "bid.refused_late", "tender", t.ID,
+			map[string]any{"received_at": receivedAt.UTC(), "deadline": t.Deadline.UTC()})
 		return Bid{}, errs.E(errs.Conflict, "error.bid_late", i18n.DateTime(a.Lang, t.Deadline), i18n.DateTimeSeconds(a.Lang, receivedAt))
 	}
 	var lot *Lot
@@ -183,9 +181,7 @@ func (s *Service) ConfirmOpening(ctx context.Context, a *auth.Actor, tenderID st
 		return nil, err
 	}
 	refuse := func(key, action string) (*OpeningRecord, error) {
-		_ = s.db.InTx(ctx, func(tx *db.Tx) error {
-			return audit.Record(ctx, tx, now, a, "", action, "tender", t.ID, nil)
-		})
+		audit.RecordRefusal(ctx, s.db, now, a, "", action, "tender", t.ID, nil)
 		return nil, errs.E(errs.Conflict, key, i18n.DateTime(a.Lang, t.Deadline))
 	}
 	switch {
