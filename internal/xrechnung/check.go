@@ -112,7 +112,8 @@ func Check(inv *Invoice) []Finding {
 	if hasCharge || t.ChargeTotal.Present() {
 		compare(CodeChargeTotal, "BT-108", charges, t.ChargeTotal)
 	}
-	// BT-109 from the stated totals, so that one wrong figure gives one
+	// BT-109 as BR-CO-13 defines it: Σ BT-131 − BT-107 + BT-108, with the
+	// stated allowance and charge totals, so that one wrong total gives one
 	// finding, not a cascade.
 	stated := func(a Amount, fallback Decimal) Decimal {
 		if a.Present() {
@@ -121,7 +122,7 @@ func Check(inv *Invoice) []Finding {
 		return fallback
 	}
 	compare(CodeTaxExclusive, "BT-109",
-		stated(t.LineTotal, lineSum).Sub(stated(t.AllowanceTotal, allowances)).Add(stated(t.ChargeTotal, charges)), t.TaxExclusive)
+		lineSum.Sub(stated(t.AllowanceTotal, allowances)).Add(stated(t.ChargeTotal, charges)), t.TaxExclusive)
 
 	// The VAT breakdown.
 	var taxSum Decimal
@@ -163,8 +164,17 @@ func Check(inv *Invoice) []Finding {
 	if t.Tax.Present() || !taxSum.IsZero() {
 		compare(CodeTaxTotal, "BT-110", taxSum, t.Tax)
 	}
-	compare(CodeTaxInclusive, "BT-112", stated(t.TaxExclusive, Decimal{}).Add(stated(t.Tax, taxSum)), t.TaxInclusive)
-	compare(CodePayable, "BT-115",
-		stated(t.TaxInclusive, Decimal{}).Sub(t.Prepaid.Value).Add(t.Rounding.Value), t.Payable)
+	// A missing BT-109 or BT-112 was reported above; the totals built on it
+	// are then only checked for presence.
+	if t.TaxExclusive.Present() {
+		compare(CodeTaxInclusive, "BT-112", t.TaxExclusive.Value.Add(stated(t.Tax, taxSum)), t.TaxInclusive)
+	} else if !t.TaxInclusive.Present() {
+		add(CodeAmountMissing, "BT-112", "")
+	}
+	if t.TaxInclusive.Present() {
+		compare(CodePayable, "BT-115", t.TaxInclusive.Value.Sub(t.Prepaid.Value).Add(t.Rounding.Value), t.Payable)
+	} else if !t.Payable.Present() {
+		add(CodeAmountMissing, "BT-115", "")
+	}
 	return fs
 }
