@@ -23,7 +23,7 @@ func TestLeitwegID(t *testing.T) {
 		{"991-33333TEST-34", true, CodeLeitwegCheckDigit, "33"},
 		{"04011000-12345-04", true, CodeLeitwegCheckDigit, "03"},
 		{"99000000-01944-98", true, CodeLeitwegCheckDigit, "56"}, // 01.06a, see knownFindings
-		{"04-12", true, CodeLeitwegCheckDigit, "10"},             // coarse address only
+		{"04-12", true, CodeLeitwegCheckDigit, "86"},             // coarse address only: 0400 mod 97 = 12, 98 − 12 = 86
 		{"04-86", true, "", ""},
 		{"0-12345-03", true, CodeLeitwegFormat, ""},                                  // coarse address too short
 		{"1234567890123-12345-03", true, CodeLeitwegFormat, ""},                      // too long

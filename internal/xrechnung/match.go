@@ -21,8 +21,10 @@ type OrderLine struct {
 // different quantity (the sum over the invoice lines of the item), a
 // different unit net price (BT-146 divided by the base quantity BT-149) or a
 // different VAT rate. Numbers are compared exactly ("19" equals "19.00").
-// Findings come in a fixed order: order-level, then invoice lines in
-// document order, then items missing from the invoice in order order.
+// Findings come in a fixed order: buyer reference and duplicate items, then
+// unexpected lines, prices and VAT rates in invoice line order, then
+// quantities per item (at the item's first line), then items missing from
+// the invoice in the order's order.
 func Match(order Order, inv *Invoice) []Finding {
 	var fs []Finding
 	add := func(code Code, field, line string, args ...string) {
