@@ -97,3 +97,30 @@ func (s *Store) OrganisationsByID(ctx context.Context, ids []string) (map[string
 	}
 	return out, nil
 }
+
+// Representative is a user who holds a member's vote (role
+// member_representative), for the general assembly.
+type Representative struct{ UserID, OrgID, Name, Email, Lang string }
+
+// Representatives lists the active representatives of every member, by
+// member and name.
+func (s *Store) Representatives(ctx context.Context) ([]Representative, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT u.id, u.org_id, u.name, u.email, u.lang FROM users u
+		JOIN user_roles r ON r.user_id = u.id AND r.org_id = u.org_id
+		JOIN organisations o ON o.id = u.org_id
+		WHERE u.active = TRUE AND r.role = ? AND o.kind IN ('state_agency', 'municipality', 'university', 'public_body')
+		ORDER BY o.name, u.name`, auth.MemberRepresentative)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []Representative
+	for rows.Next() {
+		var r Representative
+		if err := rows.Scan(&r.UserID, &r.OrgID, &r.Name, &r.Email, &r.Lang); err != nil {
+			return nil, err
+		}
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}

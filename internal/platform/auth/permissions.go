@@ -20,6 +20,9 @@ const (
 	ViewTenders         Permission = "tenders.view"   // the office's view of every tender, drafts included
 	ManageTenders       Permission = "tenders.manage" // create, publish, answer questions
 	TakePart            Permission = "tenders.take_part"
+	ViewAssemblies      Permission = "assemblies.view"   // the general assembly: every member may inspect it (§ 47 Abs. 3 GenG)
+	ManageAssemblies    Permission = "assemblies.manage" // the board: convene, chair, record attendance and proxies, run polls
+	Vote                Permission = "assemblies.vote"   // cast the member's vote, submit motions
 )
 
 // Reach is how far a grant extends over tenants.
@@ -40,6 +43,12 @@ var grants = map[Role]map[Permission]Reach{
 		ViewUsers: ReachAll, ManageUsers: ReachAll, ViewAudit: ReachAll, ViewOutbox: ReachAll,
 		ManageOutbox: ReachAll, ManageOwnProfile: ReachOwn,
 		ViewProjects: ReachAll, ManageProjects: ReachAll, ViewCalls: ReachAll, ViewTenders: ReachAll, ManageTenders: ReachAll,
+		ViewAssemblies: ReachAll,
+	},
+	// The board (Vorstand) convenes and chairs the general assembly.
+	Board: {
+		ViewDashboard: ReachAll, ViewOrganisations: ReachAll, ManageOwnProfile: ReachOwn,
+		ViewAssemblies: ReachAll, ManageAssemblies: ReachAll,
 	},
 	ProcurementManager: {
 		ViewDashboard: ReachAll, ViewOrganisations: ReachAll, ViewUsers: ReachAll, ManageOwnProfile: ReachOwn,
@@ -47,20 +56,22 @@ var grants = map[Role]map[Permission]Reach{
 	},
 	LegalAdvisor: {
 		ViewDashboard: ReachAll, ViewOrganisations: ReachAll, ManageOwnProfile: ReachOwn,
-		ViewProjects: ReachAll, ViewCalls: ReachAll, ViewTenders: ReachAll,
+		ViewProjects: ReachAll, ViewCalls: ReachAll, ViewTenders: ReachAll, ViewAssemblies: ReachAll,
 	},
 	// Every member may inspect the member register (§ 31 GenG), but sees users
 	// and data of its own organisation only.
 	MemberAdmin: {
 		ViewDashboard: ReachOwn, ViewOrganisations: ReachRegister, ViewUsers: ReachOwn, ManageUsers: ReachOwn,
-		ViewAudit: ReachOwn, ManageOwnProfile: ReachOwn, ViewCalls: ReachOwn, AnswerCalls: ReachOwn,
+		ViewAudit: ReachOwn, ManageOwnProfile: ReachOwn, ViewCalls: ReachOwn, AnswerCalls: ReachOwn, ViewAssemblies: ReachOwn,
 	},
 	MemberBuyer: {
 		ViewDashboard: ReachOwn, ViewOrganisations: ReachRegister, ManageOwnProfile: ReachOwn,
-		ViewCalls: ReachOwn, AnswerCalls: ReachOwn,
+		ViewCalls: ReachOwn, AnswerCalls: ReachOwn, ViewAssemblies: ReachOwn,
 	},
+	// The representative holds the member's one vote (§ 43 Abs. 3–4 GenG).
 	MemberRepresentative: {
 		ViewDashboard: ReachOwn, ViewOrganisations: ReachRegister, ManageOwnProfile: ReachOwn,
+		ViewAssemblies: ReachOwn, Vote: ReachOwn,
 	},
 	SupplierUser: {
 		ViewDashboard: ReachOwn, ViewOrganisations: ReachOwn, ManageOwnProfile: ReachOwn, TakePart: ReachOwn,

@@ -13,6 +13,7 @@ const (
 	PlatformAdmin        Role = "platform_admin"        // office: runs the platform
 	ProcurementManager   Role = "procurement_manager"   // office: runs demand calls and procedures
 	LegalAdvisor         Role = "legal_advisor"         // office: answers legal questions
+	Board                Role = "board"                 // office: the Vorstand; convenes and chairs the general assembly
 	MemberAdmin          Role = "member_admin"          // member: manages its own users
 	MemberBuyer          Role = "member_buyer"          // member: answers demand calls, calls off
 	MemberRepresentative Role = "member_representative" // member: holds the member's vote
@@ -20,7 +21,7 @@ const (
 )
 
 // Roles lists every role in display order.
-var Roles = []Role{PlatformAdmin, ProcurementManager, LegalAdvisor, MemberAdmin, MemberBuyer, MemberRepresentative, SupplierUser}
+var Roles = []Role{PlatformAdmin, ProcurementManager, LegalAdvisor, Board, MemberAdmin, MemberBuyer, MemberRepresentative, SupplierUser}
 
 // OrgKind classifies organisations.
 type OrgKind string
@@ -54,7 +55,7 @@ func (r Role) Valid() bool { return slices.Contains(Roles, r) }
 // suppliers.
 func (r Role) FitsKind(k OrgKind) bool {
 	switch r {
-	case PlatformAdmin, ProcurementManager, LegalAdvisor:
+	case PlatformAdmin, ProcurementManager, LegalAdvisor, Board:
 		return k == KindOffice
 	case MemberAdmin, MemberBuyer, MemberRepresentative:
 		return k.IsMember()
