@@ -16,6 +16,7 @@ import (
 	"github.com/riverqueue/river"
 
 	"kopit/internal/admin"
+	"kopit/internal/assembly"
 	"kopit/internal/demand"
 	"kopit/internal/member"
 	"kopit/internal/platform/auth"
@@ -42,11 +43,13 @@ type App struct {
 	Members *member.Service
 	Demand  *demand.Service
 	Tenders *tender.Service
-	Queue   *jobs.Queue
-	Outbox  *mail.Outbox
-	Web     *web.Server
-	Routes  []web.Route
-	Handler http.Handler
+	// Assemblies is the general assembly (Generalversammlung).
+	Assemblies *assembly.Service
+	Queue      *jobs.Queue
+	Outbox     *mail.Outbox
+	Web        *web.Server
+	Routes     []web.Route
+	Handler    http.Handler
 }
 
 // Options replace production parts in tests.
@@ -155,19 +158,22 @@ func New(ctx context.Context, c Config, o Options) (*App, error) {
 	}
 	a.Tenders = tender.NewService(a.DB, a.Demand, members, a.Outbox.Plain(), a.Catalog, a.Clock, c.BaseURL, store, master)
 
-	tpl, err := web.ParseTemplates(webassets.Templates(), webassets.Static, member.Templates(), demand.Templates(), tender.Templates(), admin.Templates())
+	a.Assemblies = assembly.NewService(a.DB, members, a.Outbox.Plain(), a.Catalog, a.Clock, c.BaseURL)
+
+	tpl, err := web.ParseTemplates(webassets.Templates(), webassets.Static, member.Templates(), demand.Templates(), tender.Templates(), admin.Templates(), assembly.Templates())
 	if err != nil {
 		return fail(err)
 	}
 	a.Web = web.NewServer(a.Catalog, a.Log, tpl, a.Auth, web.Options{SecureCookies: c.SecureCookies, MaxBodyBytes: c.MaxBodyBytes})
-	a.Web.SetNav(slices.Concat(member.Nav(), demand.Nav(), tender.Nav(), admin.Nav()))
+	a.Web.SetNav(slices.Concat(member.Nav(), demand.Nav(), tender.Nav(), assembly.Nav(), admin.Nav()))
 
 	memberHandlers := member.NewHandlers(a.Members, a.Web)
 	adminHandlers := admin.NewHandlers(a.DB, a.Web, a.Outbox, a.Clock)
 	demandHandlers := demand.NewHandlers(a.Demand, a.Web)
 	a.Web.AddPanel(demandHandlers.CallsPanel)
 	tenderHandlers := tender.NewHandlers(a.Tenders, a.Web)
-	a.Routes = slices.Concat(memberHandlers.Routes(), demandHandlers.Routes(), tenderHandlers.Routes(), adminHandlers.Routes())
+	assemblyHandlers := assembly.NewHandlers(a.Assemblies, a.Web)
+	a.Routes = slices.Concat(memberHandlers.Routes(), demandHandlers.Routes(), tenderHandlers.Routes(), assemblyHandlers.Routes(), adminHandlers.Routes())
 
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))

@@ -104,6 +104,8 @@ func TestRouteRoleMatrix(t *testing.T) {
 		t.Fatal(err)
 	}
 
+	asmPast, asmNext := e.demoAssemblies()
+
 	type row struct {
 		route string // "METHOD pattern" as registered
 		path  string
@@ -192,6 +194,32 @@ func TestRouteRoleMatrix(t *testing.T) {
 		{"POST /tenders/{id}/scores", tp + "/scores", office(409, "legal=403")},
 		{"POST /tenders/{id}/lots/{lot}/award", tp + "/lots/" + tn.Lots[0].ID + "/award", office(409, "legal=403")},
 		{"POST /tenders/{id}/lots/{lot}/contract", tp + "/lots/" + tn.Lots[0].ID + "/contract", office(404, "legal=403")},
+		// The general assembly: the board (not in this matrix; see
+		// TestAssemblyBoardRoutes) convenes and runs it, members inspect it, the
+		// representatives vote. Past is the demo's closed assembly, next the
+		// convened one.
+		{"GET /assemblies", "/assemblies", expect(200, "pm=403 supplier=403 anon=303")},
+		{"POST /assemblies/statute", "/assemblies/statute", expect(403, "anon=303")},
+		{"GET /assemblies/new", "/assemblies/new", expect(403, "anon=303")},
+		{"POST /assemblies", "/assemblies", expect(403, "anon=303")},
+		{"GET /assemblies/{id}", "/assemblies/" + asmPast, expect(200, "pm=403 supplier=403 anon=303")},
+		{"GET /assemblies/{id}/events", "/assemblies/01nonexistent0000000000000/events", expect(404, "pm=403 supplier=403 anon=303")},
+		{"POST /assemblies/{id}/motions", "/assemblies/" + asmNext + "/motions", expect(403, "rep=422 buyer=403 anon=303")},
+		{"POST /assemblies/{id}/open", "/assemblies/" + asmNext + "/open", expect(403, "anon=303")},
+		{"POST /assemblies/{id}/close", "/assemblies/" + asmNext + "/close", expect(403, "anon=303")},
+		{"POST /assemblies/{id}/attendance", "/assemblies/" + asmNext + "/attendance", expect(403, "anon=303")},
+		{"POST /assemblies/{id}/attendance/{org}/leave", "/assemblies/" + asmNext + "/attendance/" + hzd + "/leave", expect(403, "anon=303")},
+		{"POST /assemblies/{id}/checkin", "/assemblies/" + asmNext + "/checkin", expect(403, "rep=409 anon=303")},
+		{"POST /assemblies/{id}/proxies", "/assemblies/" + asmNext + "/proxies", expect(403, "anon=303")},
+		{"POST /assemblies/{id}/polls", "/assemblies/" + asmNext + "/polls", expect(403, "anon=303")},
+		{"POST /assemblies/{id}/polls/{poll}/open", "/assemblies/" + asmNext + "/polls/01nonexistent0000000000000/open", expect(403, "anon=303")},
+		{"POST /assemblies/{id}/polls/{poll}/close", "/assemblies/" + asmNext + "/polls/01nonexistent0000000000000/close", expect(403, "anon=303")},
+		{"POST /assemblies/{id}/polls/{poll}/vote", "/assemblies/" + asmPast + "/polls/01nonexistent0000000000000/vote", expect(403, "rep=404 anon=303")},
+		{"GET /assemblies/{id}/receipt", "/assemblies/" + asmPast + "/receipt", expect(200, "pm=403 supplier=403 anon=303")},
+		{"GET /assemblies/{id}/minutes.pdf", "/assemblies/" + asmPast + "/minutes.pdf", expect(200, "pm=403 supplier=403 anon=303")},
+		{"POST /assemblies/{id}/minutes/sign", "/assemblies/" + asmPast + "/minutes/sign", expect(403, "anon=303")},
+		{"GET /api/v1/assemblies", "/api/v1/assemblies", expect(401, "")},
+		{"GET /api/v1/assemblies/{id}", "/api/v1/assemblies/" + asmPast, expect(401, "")},
 		// Browser sessions cannot use the API: it takes tokens only (see TestAPI).
 		{"GET /api/v1/organisations", "/api/v1/organisations", expect(401, "")},
 		{"GET /api/v1/users", "/api/v1/users", expect(401, "")},

@@ -60,7 +60,7 @@ func (h *Handlers) apiAssemblies(w http.ResponseWriter, r *http.Request) error {
 	for _, a := range as {
 		out = append(out, toAPI(a))
 	}
-	web.WriteJSON(w, http.StatusOK, out)
+	web.WriteJSON(w, http.StatusOK, map[string]any{"items": out})
 	return nil
 }
 

@@ -723,3 +723,11 @@ func (s *Service) Members(ctx context.Context) ([]member.OrgRef, error) {
 func (s *Service) Representatives(ctx context.Context) ([]member.Representative, error) {
 	return s.dir.Representatives(ctx)
 }
+
+// WithClock returns a copy of the service that runs at another clock (the
+// demo loader replays a past assembly).
+func (s *Service) WithClock(c clock.Clock) *Service {
+	cp := *s
+	cp.clock = c
+	return &cp
+}

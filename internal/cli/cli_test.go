@@ -24,7 +24,7 @@ func TestDemoIsIdempotentAndAuditVerifies(t *testing.T) {
 	t.Setenv("KOPIT_LOG_LEVEL", "error")
 	dir := t.TempDir()
 	code, out, stderr := run(t, "demo", "--data", dir)
-	if code != 0 || !strings.Contains(out, "31 organisations and 39 users created") {
+	if code != 0 || !strings.Contains(out, "31 organisations and 40 users created") {
 		t.Fatalf("first demo: %d\n%s\n%s", code, out, stderr)
 	}
 	code, out, _ = run(t, "demo", "--data", dir)
@@ -32,8 +32,9 @@ func TestDemoIsIdempotentAndAuditVerifies(t *testing.T) {
 		t.Fatalf("second demo changed something: %d\n%s", code, out)
 	}
 	code, out, _ = run(t, "audit", "verify", "--data", dir)
-	// 31 organisations, 39 users, two demand projects with calls, answers and plans, four tenders in different stages.
-	if code != 0 || !strings.Contains(out, "audit chain intact: 120 entries") {
+	// 31 organisations, 40 users, two demand projects with calls, answers and plans, four tenders in different stages,
+	// a past general assembly (convened, held, three polls, minutes signed) and an upcoming one.
+	if code != 0 || !strings.Contains(out, "audit chain intact: 172 entries") {
 		t.Fatalf("verify: %d %s", code, out)
 	}
 

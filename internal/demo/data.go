@@ -71,6 +71,7 @@ var officeUsers = []userSeed{
 	{"admin", "Petra Admin", []string{"platform_admin"}},
 	{"vergabe", "Thomas Vergabe", []string{"procurement_manager"}},
 	{"recht", "Dr. Jana Recht", []string{"legal_advisor"}},
+	{"vorstand", "Karin Vorstand", []string{"board"}},
 }
 
 var founderUsers = []userSeed{

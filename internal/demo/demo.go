@@ -42,6 +42,9 @@ func Load(ctx context.Context, a *app.App) (Result, error) {
 	if err := loadStages(ctx, a.DB, a.Members, a.Demand, a.Tenders, a.Clock.Now()); err != nil {
 		return res, fmt.Errorf("demo tenders in later stages: %w", err)
 	}
+	if err := loadAssemblies(ctx, a.Members, a.Assemblies, a.Clock.Now()); err != nil {
+		return res, fmt.Errorf("demo assemblies: %w", err)
+	}
 	return res, nil
 }
 
