@@ -134,9 +134,13 @@ func TestSupplierRegistersItself(t *testing.T) {
 		form url.Values
 		msg  string
 	}{
-		{url.Values{"org_name": {"Rhein-Main Systemhaus GmbH"}, "short_name": {"X"}, "name": {"A B"}, "email": {"a@x.example"}}, "Namen gibt es schon"},
-		{url.Values{"org_name": {"Neu GmbH"}, "short_name": {"Neu"}, "name": {"A B"}, "email": {"vertrieb@rms.example"}}, "schon vergeben"},
+		{url.Values{"org_name": {"Rhein-Main Systemhaus GmbH"}, "short_name": {"X"}, "name": {"A B"}, "email": {"a@x.example"}, "nuts": {"DE712"}, "size": {"small"}}, "Namen gibt es schon"},
+		{url.Values{"org_name": {"Neu GmbH"}, "short_name": {"Neu"}, "name": {"A B"}, "email": {"vertrieb@rms.example"}, "nuts": {"DE712"}, "size": {"small"}}, "schon vergeben"},
 		{url.Values{"org_name": {""}, "short_name": {""}, "name": {""}, "email": {"kaputt"}}, "keine gültige E-Mail-Adresse"},
+		{url.Values{"org_name": {"Neu GmbH"}, "short_name": {"Neu"}, "name": {"A B"}, "email": {"a@neu.example"}, "size": {"small"}}, `id="f-nuts-error"`},
+		{url.Values{"org_name": {"Neu GmbH"}, "short_name": {"Neu"}, "name": {"A B"}, "email": {"a@neu.example"}, "nuts": {"DE7"}, "size": {"small"}}, "NUTS"},
+		{url.Values{"org_name": {"Neu GmbH"}, "short_name": {"Neu"}, "name": {"A B"}, "email": {"a@neu.example"}, "nuts": {"DE712"}}, `id="f-size-error"`},
+		{url.Values{"org_name": {"Neu GmbH"}, "short_name": {"Neu"}, "name": {"A B"}, "email": {"a@neu.example"}, "nuts": {"DE712"}, "size": {"huge"}}, `id="f-size-error"`},
 	} {
 		if code, body := e.do(c, "POST", "/registrieren", tc.form); code != 422 || !strings.Contains(body, tc.msg) {
 			t.Errorf("%v: %d, want 422 with %q", tc.form, code, tc.msg)
@@ -146,7 +150,7 @@ func TestSupplierRegistersItself(t *testing.T) {
 		t.Fatal("refused registrations changed something")
 	}
 	form := url.Values{"org_name": {"Odenwald IT GmbH"}, "short_name": {"Odenwald IT"}, "postcode": {"64720"}, "city": {"Michelstadt"},
-		"name": {"Anna Bieter"}, "email": {"anna@odenwald-it.example"}}
+		"nuts": {"de71a"}, "size": {"small"}, "name": {"Anna Bieter"}, "email": {"anna@odenwald-it.example"}}
 	if code, _ := e.do(c, "POST", "/registrieren", form); code != 303 {
 		t.Fatalf("registration: %d", code)
 	}

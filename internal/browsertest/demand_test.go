@@ -3,8 +3,6 @@ package browsertest
 import (
 	"context"
 	"fmt"
-	"io"
-	"net/http"
 	"slices"
 	"strconv"
 	"strings"
@@ -609,31 +607,13 @@ func (b *tab) expectMinDays(limit, days, source string) {
 	}
 }
 
-// expectPIN fetches the plan's prior information notice over HTTP with a
-// session of the procurement manager's own (a fresh login through the auth
-// service), as a download would.
+// expectPIN fetches the plan's prior information notice as the procurement
+// manager's download would.
 func (k *kopit) expectPIN(t *testing.T, ctx context.Context, href string, wants ...string) {
 	t.Helper()
-	token, _, err := k.App.Auth.Login(ctx, managerEmail, demo.Password, "127.0.0.1")
-	if err != nil {
-		t.Fatalf("login for the PIN download: %v", err)
-	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, k.URL+href, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	req.AddCookie(&http.Cookie{Name: "kopit_session", Value: token})
-	res, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatalf("GET %s: %v", href, err)
-	}
-	defer res.Body.Close()
-	body, err := io.ReadAll(res.Body)
-	if err != nil {
-		t.Fatalf("GET %s: %v", href, err)
-	}
-	if res.StatusCode != http.StatusOK || !strings.HasPrefix(res.Header.Get("Content-Type"), "application/xml") {
-		t.Fatalf("GET %s: HTTP %d, %s: %.300s", href, res.StatusCode, res.Header.Get("Content-Type"), body)
+	body, contentType := k.download(t, ctx, managerEmail, href)
+	if !strings.HasPrefix(contentType, "application/xml") {
+		t.Fatalf("GET %s: %s: %.300s", href, contentType, body)
 	}
 	if !strings.HasPrefix(string(body), "<?xml") || !strings.Contains(string(body), "PriorInformationNotice") {
 		t.Errorf("PIN %s is not an eForms prior information notice: %.300s", href, body)

@@ -3,12 +3,16 @@ package browsertest
 import (
 	"context"
 	"encoding/json"
+	"io"
+	"net/http"
 	"net/url"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/chromedp/chromedp"
+
+	"kopit/internal/demo"
 )
 
 // tab is one browser tab in a fresh browser context, pointed at one kopit.
@@ -184,4 +188,38 @@ func (b *tab) logout() {
 	if p := b.path(); p != "/login" {
 		b.t.Fatalf("logout: landed on %s, want /login", p)
 	}
+}
+
+// download fetches href over HTTP as a link's download would: with a session
+// of email's own (a fresh login through the auth service), or anonymously
+// when email is "". It fails the test unless the answer is 200.
+func (k *kopit) download(t *testing.T, ctx context.Context, email, href string) (body []byte, contentType string) {
+	t.Helper()
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, k.URL+href, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if email != "" {
+		token, _, err := k.App.Auth.Login(ctx, email, demo.Password, "127.0.0.1")
+		if err != nil {
+			t.Fatalf("login of %s for the download of %s: %v", email, href, err)
+		}
+		req.AddCookie(&http.Cookie{Name: "kopit_session", Value: token})
+	}
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatalf("GET %s: %v", href, err)
+	}
+	defer res.Body.Close()
+	if body, err = io.ReadAll(res.Body); err != nil {
+		t.Fatalf("GET %s: %v", href, err)
+	}
+	if res.StatusCode != http.StatusOK {
+		page := string(body)
+		if i := strings.Index(page, "<main"); i >= 0 { // an error page: its message, not its head
+			page = page[i:]
+		}
+		t.Fatalf("GET %s: HTTP %d: %.600s", href, res.StatusCode, page)
+	}
+	return body, res.Header.Get("Content-Type")
 }

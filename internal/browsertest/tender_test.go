@@ -18,10 +18,11 @@ import (
 	"kopit/internal/demo"
 	"kopit/internal/platform/clock"
 	"kopit/internal/platform/mail"
+	"kopit/internal/platform/testkit"
 )
 
 // tenderTimeout bounds each tab of the tender journey.
-const tenderTimeout = 90 * time.Second
+const tenderTimeout = 240 * time.Second
 
 // The demo's procedure plan and its project (internal/demo/demand.go).
 const demoPlanProject = "Arbeitsplatz-Hardware 2027"
@@ -36,6 +37,7 @@ const (
 	newSupplierPassword = "Odenwald-Angebot-2026"
 	rmsEmail            = "vertrieb@rms.example"
 	rmsOrg              = "Rhein-Main Systemhaus GmbH"
+	lateEmail           = "vertrieb@hessennet.example" // the third demo supplier, one second late
 )
 
 const (
@@ -238,6 +240,11 @@ func TestTenderJourney(t *testing.T) {
 		anon.fill("#f-street", "Marktplatz 1")
 		anon.fill("#f-postcode", "64720")
 		anon.fill("#f-city", "Michelstadt")
+		anon.fill("#f-nuts", "DE71A") // Odenwaldkreis
+		if got := anon.value("#f-size"); got != "" {
+			t.Errorf("registration: company size preset to %q, want no choice until the supplier makes one", got)
+		}
+		anon.do("choose the company size", chooseOption("#f-size", "Kleines Unternehmen"))
 		anon.fill("#f-name", newSupplierName)
 		anon.fill("#f-email", newSupplierEmail)
 		registerSubmit := `form[action="/registrieren"] button[type="submit"]`
@@ -412,13 +419,11 @@ func TestTenderJourney(t *testing.T) {
 		rmsReceipt := rms.receipt(k)
 		lap("second supplier's bid")
 
-		// 6. The deadline. Two minutes before it the new supplier (signed in
-		// again: sessions last 12 h) opens the bid form once more and sends it
-		// one second after the deadline.
+		// 6. The deadline. Two minutes before it a third supplier opens the
+		// bid form and sends it one second after the deadline.
 		k.Clock.Set(deadline.Add(-2 * time.Minute))
 		late := k.openWithin(t, tenderTimeout)
-		late.loginWith(publicPath+"/bid", newSupplierEmail, newSupplierPassword)
-		late.expectText("main", supReceipt.no) // "Ihre Angebote" lists the valid bid
+		late.loginWith(publicPath+"/bid", lateEmail, demo.Password)
 		for i, l := range late.priceSheet() {
 			late.fill(`[id="`+l.ID+`"]`, latePrices[i].typed)
 		}
@@ -445,11 +450,15 @@ func TestTenderJourney(t *testing.T) {
 		if n := late.count(`a[href="` + publicPath + `/bid"]`); n != 0 {
 			t.Errorf("tender page after the deadline: %d bid buttons, want none", n)
 		}
-		late.submit(`a[href="`+supReceipt.path+`"]`, "receipt after the deadline", 200)
-		if got := late.text("#receipt-hash"); got != supReceipt.hash {
+		late.expectText("main", "Die Angebotsfrist ist abgelaufen") // and no receipt: the late bid left nothing
+		if n := late.count(`a[href^="/bids/"]`); n != 0 {
+			t.Errorf("tender page of the late supplier: %d receipt links, want none", n)
+		}
+		sup.loginWith(supReceipt.path, newSupplierEmail, newSupplierPassword) // sessions last 12 h
+		if got := sup.text("#receipt-hash"); got != supReceipt.hash {
 			t.Errorf("receipt after the deadline: hash %q, want %q (the valid bid unchanged)", got, supReceipt.hash)
 		}
-		if n := late.count(`form[action$="/withdraw"], a[href*="/bid?lot="]`); n != 0 {
+		if n := sup.count(`form[action$="/withdraw"], a[href*="/bid?lot="]`); n != 0 {
 			t.Errorf("receipt after the deadline: %d withdraw or replace controls, want none", n)
 		}
 		lap("late bid refused")
@@ -499,7 +508,214 @@ func TestTenderJourney(t *testing.T) {
 			t.Errorf("tender after the opening: status %q, want geöffnet", got)
 		}
 		lap("opening record")
+
+		// 8. Evaluation with the extended ratio method: formal and gate
+		// checks, a fail without a reason refused, scores by two evaluators.
+		pm3.visit(tenderPath, "tender page (office, opened)", 200)
+		pm3.submit(`a[href="`+tenderPath+`/evaluation"]`, "evaluation page", 200)
+		evalPath := tenderPath + "/evaluation"
+		if n := pm3.count(`form[action$="/award"]`); n != 0 {
+			t.Errorf("evaluation page before any check: %d award buttons, want none", n)
+		}
+		pm3.expectText("main", "Die Wertung ist noch nicht vollständig")
+		checks := eval[[]string](pm3, `[...document.querySelectorAll('form[action$="/checks"] select')].map(s => s.id)`)
+		if len(checks) < 2 || len(checks)%2 != 0 {
+			t.Fatalf("evaluation page: check forms %q, want the formal check and every gate for each of the 2 bids", checks)
+		}
+		first := `form:has([id="` + checks[0] + `"]) button[type="submit"]`
+		pm3.do("choose fail without a reason", chooseOption(`[id="`+checks[0]+`"]`, "nicht erfüllt"))
+		pm3.submit(first, "evaluation page refusing a fail without reason", 422)
+		pm3.expectText(".kern-alert--danger", "Bitte begründen Sie, warum die Anforderung nicht erfüllt ist.")
+		for _, id := range checks {
+			pm3.visit(evalPath, "evaluation page", 200)
+			pm3.do("choose pass", chooseOption(`[id="`+id+`"]`, "erfüllt"))
+			pm3.submit(`form:has([id="`+id+`"]) button[type="submit"]`, "evaluation page after a check", 200)
+			pm3.expectText(`[role="status"]`, "Gespeichert.")
+		}
+
+		// Score inputs per bidder: article#bid-<id> with the bidder in its heading.
+		type scoreField struct{ Bidder, ID string }
+		scoreFields := func(b *tab) []scoreField {
+			return eval[[]scoreField](b, `[...document.querySelectorAll('article[id^="bid-"]')].flatMap(a =>
+				[...a.querySelectorAll('input[id^="score-"]')].map(i => ({Bidder: a.querySelector('h3').textContent, ID: i.id})))`)
+		}
+		// Both quality criteria (the plan's default, weight 100, and
+		// Lieferzeit, weight 20; both 0–10): both evaluators score the new
+		// supplier higher.
+		points := map[string][2]string{newSupplierOrg: {"10", "8"}, rmsOrg: {"4", "6"}}
+		fields := scoreFields(pm3)
+		if len(fields) != 4 {
+			t.Fatalf("evaluation page: score fields %q, want two quality criteria per bid", fields)
+		}
+		over := fields[0].ID
+		pm3.fill(`[id="`+over+`"]`, "11")
+		pm3.submit(`form:has([id="`+over+`"]) button[type="submit"]`, "evaluation page refusing 11 of 10 points", 422)
+		pm3.expectText(`[id="`+over+`-error"]`, "Die Punkte liegen zwischen 0 und 10.")
+		pm3.expectInvalid(`[id="`+over+`"]`, over+"-error")
+		score := func(b *tab, who int) {
+			for _, f := range scoreFields(b) {
+				bidder, _, _ := strings.Cut(f.Bidder, " – ")
+				p, ok := points[bidder]
+				if !ok {
+					t.Fatalf("evaluation page: a bid of %q", f.Bidder)
+				}
+				b.fill(`[id="`+f.ID+`"]`, p[who])
+				b.submit(`form:has([id="`+f.ID+`"]) button[type="submit"]`, "evaluation page after a score", 200)
+				b.expectText(`[role="status"]`, "Gespeichert.")
+			}
+		}
+		score(pm3, 0)
+		admin.visit(evalPath, "evaluation page (second evaluator)", 200)
+		score(admin, 1)
+		lap("evaluation")
+
+		pm3.visit(evalPath, "evaluation page (complete)", 200)
+		for bidder, p := range points {
+			var panel []string
+			for _, r := range pm3.tableRows(`#scores-` + bidOf(t, pm3, bidder)) {
+				if len(r) == 4 && strings.HasPrefix(r[0], "Lieferzeit") {
+					panel = r
+				}
+			}
+			a, m := atoi(t, p[1]), atoi(t, p[0])
+			want := []string{adminName + ": " + p[1] + "; Thomas Vergabe: " + p[0], fmt.Sprintf("%d,%02d", (a+m)/2, (a+m)%2*50)}
+			if len(panel) != 4 || !slices.Equal(panel[2:], want) {
+				t.Errorf("scores of %s on Lieferzeit: row %q, want the panel and its mean %q", bidder, panel, want)
+			}
+		}
+		ranking := pm3.tableRows(`table[id^="ranking-"]`)
+		wantRanking := [][]string{
+			{"1", newSupplierOrg, euro(bidTotal(qty, newSupplierPrices))},
+			{"2", rmsOrg, euro(bidTotal(qty, rmsPrices))},
+		}
+		if !slices.EqualFunc(ranking, wantRanking, slices.Equal) {
+			t.Errorf("ranking:\n got %q\nwant %q (higher performance per euro wins outside the 5 %% band)", ranking, wantRanking)
+		}
+		steps := pm3.texts(`section[aria-labelledby^="ev-"] ol li`)
+		for _, want := range []string{
+			"Lage zum Schwankungsbereich " + rmsOrg + ": ",
+			"→ außerhalb des Schwankungsbereichs",
+			"Ergebnis " + newSupplierOrg + " → wirtschaftlichstes Angebot",
+		} {
+			if !slices.ContainsFunc(steps, func(l string) bool { return strings.Contains(l, want) }) {
+				t.Errorf("the computation shown lacks %q (bidders by name, the band decided): %q", want, steps)
+			}
+		}
+		t.Logf("computation:\n  %s", strings.Join(steps, "\n  "))
+
+		// 9. Award: the unsuccessful bidder is informed (§ 134 GWB).
+		awardForm := `form[action$="/award"] button[type="submit"]`
+		if n := pm3.count(awardForm); n != 1 {
+			t.Fatalf("evaluation page (complete): %d award buttons, want 1", n)
+		}
+		pm3.submit(awardForm, "evaluation page after the award", 200)
+		pm3.expectText(`[role="status"]`, "Der Zuschlag ist entschieden")
+		sm := regexp.MustCompile(`Wartefrist 10 Tage: Vertragsschluss frühestens (\d\d\.\d\d\.\d{4}, \d\d:\d\d) Uhr`).FindStringSubmatch(pm3.text("main"))
+		if sm == nil {
+			t.Fatalf("evaluation page after the award does not state the standstill: %q", truncate(pm3.text("main"), 800))
+		}
+		earliest, err := time.ParseInLocation("02.01.2006, 15:04", sm[1], clock.Berlin)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if days := earliest.Sub(k.Clock.Now()).Hours() / 24; days < 10 || days > 11 {
+			t.Errorf("earliest contract %s is %.1f days after the award, want the 10-day standstill", sm[1], days)
+		}
+		info, err := k.Mail.waitForSubject(pm3.ctx, rmsEmail, "Information nach § 134 GWB – "+reference)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, want := range []string{newSupplierOrg, "Rang 2", "§ 134 Abs. 2 GWB"} {
+			if !strings.Contains(info.Body, want) {
+				t.Errorf("information letter to %s lacks %q:\n%s", rmsOrg, want, info.Body)
+			}
+		}
+		lap("award and information letter")
+
+		// 10. The standstill: a contract before its end is refused.
+		contract := `form[action$="/contract"] button[type="submit"]`
+		k.Clock.Set(earliest.Add(-time.Hour))
+		pm3.loginWith(evalPath, managerEmail, demo.Password) // ten days on: a new session
+		pm3.submit(contract, "evaluation page refusing the contract in the standstill", 409)
+		if alerts := pm3.texts(`[role="alert"]`); len(alerts) != 1 || alerts[0] != "Während der Wartefrist darf kein Vertrag geschlossen werden (§ 134 GWB); frühestens am "+sm[1]+" Uhr." {
+			t.Errorf("contract in the standstill: alerts %q, want only the refusal naming %s", alerts, sm[1])
+		}
+		k.Clock.Set(earliest.Add(time.Hour))
+		pm3.visit(evalPath, "evaluation page after the standstill", 200)
+		pm3.submit(contract, "evaluation page after concluding the contract", 200)
+		pm3.expectText(`[role="status"]`, "Der Vertrag ist geschlossen.")
+		pm3.expectText("main", "Vertrag geschlossen am "+k.Clock.Now().In(clock.Berlin).Format("02.01.2006, 15:04")+" Uhr")
+		pm3.visit(tenderPath, "tender page (concluded)", 200)
+		if got := pm3.dd("Status"); got != "Vertrag geschlossen" {
+			t.Errorf("tender after the contract: status %q, want Vertrag geschlossen", got)
+		}
+		lap("standstill and contract")
+
+		// 11. The records, from the links on the pages: the Vergabevermerk,
+		// both notices (eForms) and the open data (OCDS) validate.
+		dl := t.TempDir()
+		links := map[string]string{
+			"notice-cn.xml": tenderPath + "/notice-cn.xml", "notice-can.xml": tenderPath + "/notice-can.xml",
+			"vergabevermerk.pdf": tenderPath + "/vergabevermerk.pdf", "releases.json": publicPath + "/ocds.json",
+		}
+		for name, href := range links {
+			if n := pm3.count(`a[href="` + href + `"]`); n != 1 {
+				t.Errorf("tender page (concluded): %d links to %s, want 1", n, href)
+			}
+			body, _ := k.download(t, pm3.ctx, managerEmail, href)
+			if err := os.WriteFile(filepath.Join(dl, name), body, 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+		pm3.logout()
+		pm3.visit("/ausschreibungen", "public tender list (after the contract)", 200)
+		if n := pm3.count(`a[href="/ocds/records.json"]`); n != 1 {
+			t.Errorf("public tender list: %d links to the OCDS record package, want 1", n)
+		}
+		records, _ := k.download(t, pm3.ctx, "", "/ocds/records.json")
+		if err := os.WriteFile(filepath.Join(dl, "records.json"), records, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		pdf, _ := os.ReadFile(filepath.Join(dl, "vergabevermerk.pdf"))
+		if !strings.HasPrefix(string(pdf), "%PDF-") {
+			t.Errorf("Vergabevermerk is not a PDF: %.40q", pdf)
+		}
+		can, _ := os.ReadFile(filepath.Join(dl, "notice-can.xml"))
+		for _, want := range []string{"ContractAwardNotice", reference} {
+			if !strings.Contains(string(can), want) {
+				t.Errorf("contract award notice lacks %q", want)
+			}
+		}
+		for _, want := range []string{`"award"`, `"contract"`, `"tender"`} {
+			if !strings.Contains(string(records), want) {
+				t.Errorf("OCDS record package lacks the %s stage", want)
+			}
+		}
+		testkit.Validate(t, "validate-eforms", filepath.Join(dl, "notice-cn.xml"), filepath.Join(dl, "notice-can.xml"))
+		testkit.Validate(t, "validate-ocds", filepath.Join(dl, "releases.json"))
+		testkit.Validate(t, "validate-ocds", filepath.Join(dl, "records.json"))
+		lap("notices and open data validated")
 	})
+}
+
+func atoi(t *testing.T, s string) int {
+	t.Helper()
+	n, err := strconv.Atoi(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+// bidOf is the id of bidder's bid on the evaluation page.
+func bidOf(t *testing.T, b *tab, bidder string) string {
+	t.Helper()
+	id := eval[string](b, `[...document.querySelectorAll('article[id^="bid-"]')].find(a =>
+		a.querySelector('h3').textContent.startsWith(`+js(bidder+" – ")+`))?.id.slice(4) || ""`)
+	if id == "" {
+		t.Fatalf("evaluation page: no bid of %s", bidder)
+	}
+	return id
 }
 
 // bidTotal is Σ quantity × unit price, each line rounded half up to cents.

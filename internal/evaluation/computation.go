@@ -127,6 +127,25 @@ func (c Computation) Lines(lang string) []string {
 	return out
 }
 
+// LinesNamed is Lines with every id in names (bids, criteria, evaluators)
+// replaced by its name: the people reading the computation know bidders and
+// criteria by name, not by id. Ids are unique random strings, so no id is
+// part of another and the order of replacement does not matter.
+func (c Computation) LinesNamed(lang string, names map[string]string) []string {
+	pairs := make([]string, 0, 2*len(names))
+	for id, name := range names {
+		if id != "" && name != "" {
+			pairs = append(pairs, id, name)
+		}
+	}
+	r := strings.NewReplacer(pairs...)
+	lines := c.Lines(lang)
+	for i, l := range lines {
+		lines[i] = r.Replace(l)
+	}
+	return lines
+}
+
 func (c *Computation) add(s Step) { c.Steps = append(c.Steps, s) }
 
 // Display precision. Values are rounded only here; rounding is half away

@@ -155,3 +155,21 @@ func TestValueFraction(t *testing.T) {
 		t.Error("zero value")
 	}
 }
+
+// LinesNamed shows bidders by name wherever the computation names a bid.
+func TestComputationLinesNamed(t *testing.T) {
+	r := mustOK(t)(ExtendedRatio(abc(), Rules{BandBasisPoints: 1000, BandDecision: BandPerformance}))
+	lines := strings.Join(r.Computation.LinesNamed("de", map[string]string{"A": "Alpha GmbH", "B": "Beta AG", "": "nobody"}), "\n")
+	for _, want := range []string{
+		"Höchste Kennzahl [Beta AG]",
+		"Entscheidung im Schwankungsbereich [Alpha GmbH, Beta AG]: max L; L(Alpha GmbH) = 800,00; L(Beta AG) = 600,00",
+		"Lage zum Schwankungsbereich C:", // C has no name: it keeps its id
+	} {
+		if !strings.Contains(lines, want) {
+			t.Errorf("missing %q in\n%s", want, lines)
+		}
+	}
+	if strings.Contains(lines, "nobody") {
+		t.Errorf("an empty id was replaced:\n%s", lines)
+	}
+}

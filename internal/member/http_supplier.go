@@ -3,7 +3,9 @@ package member
 import "net/http"
 
 func (h *Handlers) showRegisterSupplier(w http.ResponseWriter, r *http.Request) error {
-	h.web.Render(w, r, http.StatusOK, "supplier_register", h.web.NewPage(r, "supplier.title"))
+	p := h.web.NewPage(r, "supplier.title")
+	p.Data = orgFormData{Sizes: Sizes}
+	h.web.Render(w, r, http.StatusOK, "supplier_register", p)
 	return nil
 }
 
@@ -13,10 +15,12 @@ func (h *Handlers) registerSupplier(w http.ResponseWriter, r *http.Request) erro
 	}
 	f := r.PostFormValue
 	err := h.svc.RegisterSupplier(r.Context(), SupplierInput{OrgName: f("org_name"), ShortName: f("short_name"),
-		Street: f("street"), Postcode: f("postcode"), City: f("city"), RegisterID: f("register_id"), Name: f("name"),
+		Street: f("street"), Postcode: f("postcode"), City: f("city"), RegisterID: f("register_id"), NUTS: f("nuts"),
+		Size: f("size"), Name: f("name"),
 		Email: f("email")}, langOf(r, ""))
 	if err != nil {
 		p := h.web.NewPage(r, "supplier.title")
+		p.Data = orgFormData{Sizes: Sizes}
 		p.Form.Values = r.PostForm
 		if p.SetErrors(err) {
 			h.web.Render(w, r, http.StatusUnprocessableEntity, "supplier_register", p)

@@ -358,7 +358,7 @@ func (s *Service) GrantRole(ctx context.Context, a audit.Actor, email string, ro
 
 // SupplierInput is the public registration form of a supplier.
 type SupplierInput struct {
-	OrgName, ShortName, Street, Postcode, City, RegisterID, Name, Email string
+	OrgName, ShortName, Street, Postcode, City, RegisterID, NUTS, Size, Name, Email string
 }
 
 // RegisterSupplier lets a supplier register itself: the organisation and its
@@ -366,7 +366,16 @@ type SupplierInput struct {
 // password goes to that address. Until the link is used nobody can sign in.
 func (s *Service) RegisterSupplier(ctx context.Context, in SupplierInput, lang string) error {
 	org, oerr := OrgInput{Kind: string(auth.KindSupplier), Name: in.OrgName, ShortName: in.ShortName, Street: in.Street,
-		Postcode: in.Postcode, City: in.City, RegisterID: in.RegisterID}.Validate()
+		Postcode: in.Postcode, City: in.City, RegisterID: in.RegisterID, NUTS: in.NUTS, Size: in.Size}.Validate()
+	// An award notice names the winner's region and size (eForms BT-507,
+	// BT-165): a supplier states them when it registers, so that winning
+	// does not wait for the office to complete the register.
+	if strings.TrimSpace(in.NUTS) == "" {
+		oerr = mergeFields(oerr, errs.Field("nuts", "error.required"))
+	}
+	if strings.TrimSpace(in.Size) == "" {
+		oerr = mergeFields(oerr, errs.Field("size", "error.choose"))
+	}
 	name, email, _, uerr := validateUser(UserInput{Name: in.Name, Email: in.Email, Roles: []string{string(auth.SupplierUser)}}, auth.KindSupplier)
 	if err := mergeFields(renameField(oerr, "name", "org_name"), uerr); err != nil {
 		return err

@@ -471,7 +471,7 @@ func validateAward(c *checker, p *Procedure, a *Award, cur string) {
 	winners := map[string]Organisation{}
 	for i, la := range a.Lots {
 		f := fmt.Sprintf("Award.Lots[%d]", i)
-		lot, ok := lots[la.LotID]
+		_, ok := lots[la.LotID]
 		switch {
 		case !ok:
 			c.add(f+".LotID", CodeMismatch, "%q is not a lot of the procedure", la.LotID)
@@ -490,11 +490,11 @@ func validateAward(c *checker, p *Procedure, a *Award, cur string) {
 		}
 		winners[w.ID] = w
 
+		// A winning tender's value (BT-720: the maximum quantities at its
+		// prices) may exceed the framework's announced maximum (BT-709):
+		// the maximum still binds, and the framework is exhausted when the
+		// call-offs reach it (CJEU C-23/20). Both are reported as they are.
 		c.positive(f+".Value", la.Value, cur)
-		if ok && p.FrameworkAgreement && la.Value.Cents > lot.FrameworkMaxValue.Cents {
-			c.add(f+".Value", CodeRange, "%s exceeds the framework agreement's maximum %s announced for %s",
-				formatMoney(la.Value.Cents), formatMoney(lot.FrameworkMaxValue.Cents), lot.ID)
-		}
 		if la.TendersReceived < 1 {
 			c.add(f+".TendersReceived", CodeRange, "at least the winning tender was received")
 		}

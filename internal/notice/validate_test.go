@@ -111,7 +111,6 @@ func TestValidation(t *testing.T) {
 			a.Lots[1].Winner.City = "Offenbach am Main"
 		}, "Award.Lots[1].Winner", CodeMismatch},
 		{"zero award value", can, func(_ *Procedure, a *Award) { a.Lots[0].Value = eur(0) }, "Award.Lots[0].Value", CodeRange},
-		{"award above framework maximum", can, func(_ *Procedure, a *Award) { a.Lots[1].Value = eur(750_000_01) }, "Award.Lots[1].Value", CodeRange},
 		{"no tenders", can, func(_ *Procedure, a *Award) { a.Lots[0].TendersReceived = 0 }, "Award.Lots[0].TendersReceived", CodeRange},
 		{"no decision date", can, func(_ *Procedure, a *Award) { a.Lots[0].DecisionDate = time.Time{} }, "Award.Lots[0].DecisionDate", CodeRequired},
 		{"concluded before decision", can, func(_ *Procedure, a *Award) {

@@ -203,7 +203,7 @@ func (Store) checksAndScores(ctx context.Context, q db.Querier, tenderID string)
 	}
 	rows.Close()
 	srows, err := q.QueryContext(ctx, `SELECT s.evaluator_id, s.bid_id, s.criterion_id, s.points FROM bid_scores s
-		JOIN bids b ON b.id = s.bid_id WHERE b.tender_id = ?`, tenderID)
+		JOIN bids b ON b.id = s.bid_id WHERE b.tender_id = ? ORDER BY s.evaluator_name, s.evaluator_id`, tenderID)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -217,4 +217,24 @@ func (Store) checksAndScores(ctx context.Context, q db.Querier, tenderID string)
 		scores = append(scores, sc)
 	}
 	return checks, scores, srows.Err()
+}
+
+// Evaluators maps the evaluators of a tender's bids to the names they had
+// when they scored.
+func (Store) Evaluators(ctx context.Context, q db.Querier, tenderID string) (map[string]string, error) {
+	rows, err := q.QueryContext(ctx, `SELECT DISTINCT s.evaluator_id, s.evaluator_name FROM bid_scores s
+		JOIN bids b ON b.id = s.bid_id WHERE b.tender_id = ?`, tenderID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	names := map[string]string{}
+	for rows.Next() {
+		var id, name string
+		if err := rows.Scan(&id, &name); err != nil {
+			return nil, err
+		}
+		names[id] = name
+	}
+	return names, rows.Err()
 }

@@ -1,7 +1,9 @@
 package tender
 
 import (
+	"math/big"
 	"net/http"
+	"strings"
 	"time"
 
 	"kopit/internal/evaluation"
@@ -20,7 +22,45 @@ type evaluationData struct {
 	labels   checkLabels
 	Awards   map[string]Award
 	Now      time.Time
-	Conclude bool // the office may conclude contracts
+	Conclude bool              // the office may conclude contracts
+	Names    map[string]string // evaluator id → name
+}
+
+// PanelScore is one evaluator's points on a criterion, as the panel sees it.
+type PanelScore struct {
+	Name   string
+	Points int64
+}
+
+// Panel lists every evaluator's points of a bid on a criterion, by name.
+func (d evaluationData) Panel(le LotEvaluation, bidID, criterionID string) []PanelScore {
+	var out []PanelScore
+	for _, s := range le.Input.Scores {
+		if s.BidID == bidID && s.CriterionID == criterionID {
+			out = append(out, PanelScore{Name: d.Names[s.Evaluator], Points: s.Points})
+		}
+	}
+	return out
+}
+
+// Mean is the panel's average of a bid on a criterion to two decimals
+// (German or English notation), "" while nobody has scored it. The ranking
+// itself uses the exact fraction (evaluation.PerformanceOf).
+func (d evaluationData) Mean(le LotEvaluation, bidID, criterionID string) string {
+	var sum, n int64
+	for _, s := range le.Input.Scores {
+		if s.BidID == bidID && s.CriterionID == criterionID {
+			sum, n = sum+s.Points, n+1
+		}
+	}
+	if n == 0 {
+		return ""
+	}
+	m := new(big.Rat).SetFrac64(sum, n).FloatString(2)
+	if d.Lang != "en" {
+		m = strings.Replace(m, ".", ",", 1)
+	}
+	return m
 }
 
 type checkLabels struct{ Outcome, Pass, Fail, Reason, Save string }
@@ -57,8 +97,21 @@ func (d evaluationData) MyScore(le LotEvaluation, bidID, criterionID string) int
 	return -1
 }
 
-// Lines is the computation, step by step, in the page's language.
-func (d evaluationData) Lines(r *evaluation.Result) []string { return r.Computation.Lines(d.Lang) }
+// Lines is a lot's computation, step by step, in the page's language, with
+// bidders, criteria and evaluators by name.
+func (d evaluationData) Lines(le LotEvaluation) []string {
+	names := map[string]string{}
+	for _, b := range le.Bids {
+		names[b.BidID] = b.Bidder
+	}
+	for _, c := range d.Tender.Criteria {
+		names[c.ID] = c.Name
+	}
+	for id, name := range d.Names {
+		names[id] = name
+	}
+	return le.Result.Computation.LinesNamed(d.Lang, names)
+}
 
 // Missing lists what the evaluation still lacks.
 func (d evaluationData) Missing(le LotEvaluation) []string {
@@ -79,8 +132,12 @@ func (h *Handlers) evaluationPage(w http.ResponseWriter, r *http.Request, code i
 	if err != nil {
 		return err
 	}
+	names, err := h.svc.store.Evaluators(r.Context(), h.svc.db, t.ID)
+	if err != nil {
+		return err
+	}
 	d := evaluationData{Tender: t, Lots: lots, Manage: t.Status == Opened && a.Can("tenders.manage"), Me: a.UserID, Lang: p.Lang,
-		Awards: awards, Now: h.svc.clock.Now(), Conclude: a.Can("tenders.manage"),
+		Awards: awards, Names: names, Now: h.svc.clock.Now(), Conclude: a.Can("tenders.manage"),
 		labels: checkLabels{Outcome: p.T("evaluation.decision"), Pass: p.T("evaluation.pass"), Fail: p.T("evaluation.fail"),
 			Reason: p.T("evaluation.reason"), Save: p.T("form.save")}}
 	for _, c := range t.Criteria {

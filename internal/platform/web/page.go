@@ -3,6 +3,7 @@ package web
 import (
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 
@@ -196,9 +197,14 @@ func (p *Page) EuroE4(v int64) string { return money.FormatE4(v, p.Lang) + " €
 func (p *Page) Euro(cents int64) string { return money.FormatCents(cents, p.Lang) + " €" }
 
 // Select builds a select FieldView from options whose labels are message keys
-// (labelPrefix + value).
+// (labelPrefix + value). With the option "prompt", a required select with no
+// value yet starts at "Bitte wählen" instead of silently offering its first
+// choice, so that a choice the user never made is refused, not stored.
 func (p *Page) Select(name, labelKey, labelPrefix string, values []string, opts ...string) FieldView {
 	v := p.Field(name, labelKey, "select", opts...)
+	if v.Required && v.Value == "" && slices.Contains(opts, "prompt") {
+		v.Options = append(v.Options, Option{Value: "", Label: p.T("form.choose"), Selected: true})
+	}
 	for _, val := range values {
 		v.Options = append(v.Options, Option{Value: val, Label: p.T(labelPrefix + val), Selected: val == v.Value})
 	}
