@@ -383,7 +383,7 @@ func TestFatal(t *testing.T) {
 		{"huge name", doc("1.2", "T_NEW_CATALOG", strings.Replace(validProduct, "<{P}>", `<{P}><`+strings.Repeat("A", 10000)+`/>`, 1)), Options{MaxTokenBytes: 4096}, catalog.CodeTokenTooLarge, 0},
 		{"huge comment", doc("1.2", "T_NEW_CATALOG", "<!--"+strings.Repeat("-x", 10000)+"-->"+validProduct), Options{MaxTokenBytes: 4096}, catalog.CodeTokenTooLarge, 0},
 		{"file too large", doc("1.2", "T_NEW_CATALOG", validProduct+strings.Replace(validProduct, "A-1", "B", 1)+strings.Replace(validProduct, "A-1", "C", 1)), Options{MaxBytes: 1200}, catalog.CodeTooLarge, 1},
-		{"truncated", doc("1.2", "T_NEW_CATALOG", validProduct + validProduct)[:len(doc("1.2", "T_NEW_CATALOG", validProduct+validProduct))-200], Options{}, catalog.CodeMalformed, 1},
+		{"truncated", doc("1.2", "T_NEW_CATALOG", validProduct+validProduct)[:len(doc("1.2", "T_NEW_CATALOG", validProduct+validProduct))-200], Options{}, catalog.CodeMalformed, 1},
 		{"mismatched tag", strings.Replace(doc("1.2", "T_NEW_CATALOG", validProduct+validProduct), "</ORDER_UNIT>", "</ORDER>", 2), Options{}, catalog.CodeMalformed, 0},
 		{"second root", valid + "<BMECAT/>", Options{}, catalog.CodeMalformed, 1},
 		{"text after root", valid + "trailing", Options{}, catalog.CodeMalformed, 1},
