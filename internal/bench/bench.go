@@ -213,8 +213,14 @@ func (o *Options) measure(ctx context.Context, p *progress, engine string, sc *S
 	if sc.Load.MaxClients > 0 {
 		pl.clients = min(pl.clients, sc.Load.MaxClients)
 	}
+	if sc.Load.Clients > 0 {
+		pl.clients = sc.Load.Clients
+	}
 	if sc.Load.Counted {
 		pl.requests, pl.warmup = o.Requests, 0
+		if sc.Load.Requests != nil {
+			pl.requests = sc.Load.Requests(o.Scale)
+		}
 	}
 	res.RSSIsPerRun = resetPeakRSS(srv.PID())
 	if o.CPUProfile != "" {
@@ -315,6 +321,9 @@ func (o *Options) runEngine(ctx context.Context, p *progress, engine, dir string
 	}
 	er.Dataset = DatasetReport{Organisations: ds.Organisations(), Members: len(ds.Members), Suppliers: len(ds.Suppliers), Users: ds.Users,
 		Lots: len(ds.Project.Lots), InvitedMembers: len(ds.Members), GenerateSeconds: ds.Took.Seconds()}
+	if ds.Tenders != nil {
+		er.Dataset.Tenders, er.Dataset.Bidders = len(ds.Tenders.IDs), len(ds.Tenders.Bidders)
+	}
 	for _, l := range ds.Project.Lots {
 		er.Dataset.Items += len(l.Items)
 	}

@@ -49,7 +49,7 @@ func TestQuickRun(t *testing.T) {
 	o := bench.Defaults(true)
 	o.Exe, o.ExeEnv = os.Args[0], []string{childEnv}
 	o.Clients, o.Duration, o.Warmup, o.Requests = 4, time.Second, 100*time.Millisecond, 4
-	o.Scale = bench.Scale{Members: 20, Users: 80, Suppliers: 3, Lots: 2, Items: 2, LoginUsers: 2}
+	o.Scale = bench.Scale{Members: 20, Users: 80, Suppliers: 3, Lots: 2, Items: 2, LoginUsers: 2, Tenders: 2, Bids: 8}
 	o.Dir = t.TempDir()
 	o.Command, o.Version = "go test ./internal/bench", "test"
 	var progress bytes.Buffer
@@ -98,7 +98,8 @@ func TestQuickRun(t *testing.T) {
 		if !slices.Equal(names, bench.ScenarioNames()) {
 			t.Errorf("%s ran %v, want %v", e.Engine, names, bench.ScenarioNames())
 		}
-		if d := e.Dataset; d.Members != 20 || d.Users != 80 || d.Suppliers != 3 || d.Organisations != 24 || d.Items != 4 {
+		// The bid burst's bidders (8 bids over 4 lots: 2) come on top of the scale's users and suppliers.
+		if d := e.Dataset; d.Members != 20 || d.Users != 82 || d.Suppliers != 3 || d.Organisations != 26 || d.Items != 4 || d.Tenders != 2 || d.Bidders != 2 {
 			t.Errorf("%s dataset: %+v", e.Engine, d)
 		}
 	}
@@ -140,7 +141,7 @@ func TestParseScale(t *testing.T) {
 	if s.Members != 30 || s.Users != 200 || s.LoginUsers != 3 || s.Suppliers != bench.QuickScale().Suppliers {
 		t.Errorf("%+v", s)
 	}
-	for _, bad := range []string{"members=x", "tenders=100", "members", "members=10,users=5", "lots=0"} {
+	for _, bad := range []string{"members=x", "agreements=100", "members", "members=10,users=5", "lots=0", "tenders=0,bids=8", "bids=-1"} {
 		if _, err := bench.ParseScale(bad, bench.QuickScale()); err == nil {
 			t.Errorf("ParseScale(%q) accepted", bad)
 		}

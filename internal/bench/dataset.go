@@ -54,11 +54,18 @@ type Dataset struct {
 	ProjectID string
 	CallID    string
 	Project   demand.Project
+	Tenders   *TenderData // nil at tenders=0
 	Took      time.Duration
 }
 
 // Organisations counts every organisation, the office included.
-func (d *Dataset) Organisations() int { return 1 + len(d.Members) + len(d.Suppliers) }
+func (d *Dataset) Organisations() int {
+	n := 1 + len(d.Members) + len(d.Suppliers)
+	if d.Tenders != nil {
+		n += len(d.Tenders.Bidders)
+	}
+	return n
+}
 
 // generate builds the dataset through the member and demand services, as the
 // office would: every organisation, user, lot, item and the call is validated
@@ -243,6 +250,9 @@ func generate(ctx context.Context, a *app.App, s Scale, tick func(done, total in
 
 	if err := generateDemand(ctx, a, s, d); err != nil {
 		return nil, fmt.Errorf("demand project: %w", err)
+	}
+	if err := generateTenders(ctx, a, s, d, cheap); err != nil {
+		return nil, fmt.Errorf("tenders: %w", err)
 	}
 	d.Took = time.Since(start)
 	return d, nil

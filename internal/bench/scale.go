@@ -17,16 +17,18 @@ type Scale struct {
 	Lots       int `json:"lots"`          // lots of the benchmark's demand project
 	Items      int `json:"items_per_lot"` // line items per lot
 	LoginUsers int `json:"login_users"`   // users with a production-cost (argon2id) password hash
+	Tenders    int `json:"tenders"`       // published tenders (the last one takes the bid burst)
+	Bids       int `json:"bids"`          // bids of the bid burst, one per bidder and lot (its bidders come on top of users and suppliers)
 }
 
 // FullScale is the issue's default for a 2-core machine.
 func FullScale() Scale {
-	return Scale{Members: 500, Users: 5000, Suppliers: 50, Lots: 5, Items: 4, LoginUsers: 8}
+	return Scale{Members: 500, Users: 5000, Suppliers: 50, Lots: 5, Items: 4, LoginUsers: 8, Tenders: 100, Bids: 2000}
 }
 
 // QuickScale is --quick: every scenario, small enough to finish in seconds.
 func QuickScale() Scale {
-	return Scale{Members: 50, Users: 250, Suppliers: 5, Lots: 3, Items: 3, LoginUsers: 4}
+	return Scale{Members: 50, Users: 250, Suppliers: 5, Lots: 3, Items: 3, LoginUsers: 4, Tenders: 3, Bids: 24}
 }
 
 // officeUsers is the office's fixed staff: a platform admin and a
@@ -58,6 +60,15 @@ func (s Scale) Validate() error {
 	if s.Users < s.MinUsers() {
 		problems = append(problems, fmt.Sprintf("users must be at least %d (2 office users, a buyer per member, the login users)", s.MinUsers()))
 	}
+	if s.Tenders < 0 || s.Tenders > 10_000 {
+		problems = append(problems, "tenders must be between 0 and 10000")
+	}
+	if s.Bids < 0 || s.Bids > 100_000 {
+		problems = append(problems, "bids must be between 0 and 100000")
+	}
+	if s.Bids > 0 && s.Tenders == 0 {
+		problems = append(problems, "bids need a tender (tenders ≥ 1)")
+	}
 	if s.Users > 1_000_000 {
 		problems = append(problems, "users must be at most 1000000")
 	}
@@ -70,7 +81,7 @@ func (s Scale) Validate() error {
 // scaleKeys maps the --scale keys to the fields they set.
 func (s *Scale) keys() map[string]*int {
 	return map[string]*int{"members": &s.Members, "users": &s.Users, "suppliers": &s.Suppliers,
-		"lots": &s.Lots, "items": &s.Items, "logins": &s.LoginUsers}
+		"lots": &s.Lots, "items": &s.Items, "logins": &s.LoginUsers, "tenders": &s.Tenders, "bids": &s.Bids}
 }
 
 // ScaleKeys lists the keys --scale accepts.
@@ -113,6 +124,6 @@ func ParseScale(spec string, base Scale) (Scale, error) {
 
 // String is the --scale form.
 func (s Scale) String() string {
-	return fmt.Sprintf("members=%d,users=%d,suppliers=%d,lots=%d,items=%d,logins=%d",
-		s.Members, s.Users, s.Suppliers, s.Lots, s.Items, s.LoginUsers)
+	return fmt.Sprintf("members=%d,users=%d,suppliers=%d,lots=%d,items=%d,logins=%d,tenders=%d,bids=%d",
+		s.Members, s.Users, s.Suppliers, s.Lots, s.Items, s.LoginUsers, s.Tenders, s.Bids)
 }
