@@ -87,9 +87,9 @@ type Pending struct {
 // When one is written, its file replaces its line here.
 func notYetMeasured() []Pending {
 	const (
-		none   = "not yet measurable"
-		later  = "not yet measured"
-		noMod  = "module not built yet (open issue): no routes, tables or services to drive"
+		none  = "not yet measurable"
+		later = "not yet measured"
+		noMod = "module not built yet (open issue): no routes, tables or services to drive"
 	)
 	return []Pending{
 		{"html_agreement", "agreement", "GET a framework agreement's view as a logged-in user (HTML page, target p99 < 50 ms)", none, noMod},
