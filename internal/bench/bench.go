@@ -151,6 +151,12 @@ func Run(ctx context.Context, o Options) (*Report, error) {
 
 	p.line("kopit bench: %s; %d clients; %s per scenario; dataset %s", r.Machine, o.Clients, o.Duration, o.Scale)
 	r.Baseline = o.runBaseline(ctx, p, dir)
+	if o.Scale.Bids > 0 && (len(o.Only) == 0 || slices.Contains(o.Only, "bid_burst")) {
+		p.status("baseline · disk: 1 MiB files written and fsynced by %d writers", bidClients)
+		r.Disk = measureDisk(ctx, dir, bidClients, bidDocBytes, max(o.Duration/2, time.Second))
+		p.line("baseline · disk: %.0f files/s of 1 MiB with fsync (%.0f MiB/s) from %d writers, p50 %s ms, p99 %s ms",
+			r.Disk.FilesPerSec, r.Disk.MiBPerSec, r.Disk.Writers, ms1(r.Disk.P50Ms), ms1(r.Disk.P99Ms))
+	}
 	engines := []string{"sqlite"}
 	if o.PostgresURL != "" {
 		engines = append(engines, "postgres")

@@ -17,6 +17,7 @@ type Report struct {
 	Machine        Machine        `json:"machine"`
 	Settings       Settings       `json:"settings"`
 	Baseline       Result         `json:"baseline"`
+	Disk           DiskLimit      `json:"disk"` // the sealed-bid path's physical limit
 	Engines        []EngineReport `json:"engines"`
 	Targets        []TargetStatus `json:"targets"`
 	NotYetMeasured []Pending      `json:"not_yet_measured"`
@@ -245,6 +246,11 @@ func (r *Report) Markdown() string {
 			"machine of this kind; run again on a quiet one for representative figures.\n\n", 100*r.OtherLoad)
 	}
 
+	if d := r.Disk; d.Files > 0 {
+		p("**Physical limit of the bid path:** %d writers wrote and fsynced %s files of 1 MiB in the data directory's file system: "+
+			"%.0f files/s (%.0f MiB/s), p50 %s ms, p99 %s ms. Every accepted bid is one such file, on disk before its receipt, so the "+
+			"bid burst cannot exceed this rate on this machine.\n\n", d.Writers, thousands(int64(d.Files)), d.FilesPerSec, d.MiBPerSec, ms1(d.P50Ms), ms1(d.P99Ms))
+	}
 	p("## Targets\n\n| target | status | detail |\n|---|---|---|\n")
 	for _, t := range r.Targets {
 		status := t.Status

@@ -37,9 +37,12 @@ func htmlTenders() *Scenario {
 	return sc
 }
 
-// bidDocBytes is the size of the document every bid carries: the issue's
-// 1 MiB.
-const bidDocBytes = 1 << 20
+// bidDocBytes is the size of the document every bid carries, bidClients the
+// suppliers sending at once: the 1 MiB and 64 clients.
+const (
+	bidDocBytes = 1 << 20
+	bidClients  = 64
+)
 
 // bidBurst: suppliers submit sealed bids to one tender in the last hours
 // before its deadline, each with a price sheet and a 1 MiB document, as the
@@ -69,7 +72,7 @@ func bidBurst() *Scenario {
 	return &Scenario{Name: "bid_burst", Module: "tender",
 		Doc:    "POST /ausschreibungen/{id}/bid (multipart: price sheet and a 1 MiB PDF, sealed on arrival) by a different bidder and lot each",
 		Target: &Target{Label: "bids p99 < 1 s", P99: time.Second},
-		Load:   Load{Counted: true, Requests: func(s Scale) int { return s.Bids }, Clients: 64},
+		Load:   Load{Counted: true, Requests: func(s Scale) int { return s.Bids }, Clients: bidClients},
 		Setup: func(ctx context.Context, env *Env) error {
 			td = env.Data.Tenders
 			if td == nil || len(td.Bidders) == 0 {
