@@ -18,12 +18,12 @@ import (
 func Complete(inv *Invoice) error {
 	var lineSum Decimal
 	type key struct{ category, rate string }
-	taxable := map[key]Decimal{}
+	taxable, rates := map[key]Decimal{}, map[key]Decimal{}
 	var order []key
 	keyOf := func(category string, rate Amount) key {
 		k := key{strings.ToUpper(category), rate.Value.String()}
 		if _, ok := taxable[k]; !ok {
-			taxable[k] = Decimal{}
+			taxable[k], rates[k] = Decimal{}, rate.Value
 			order = append(order, k)
 		}
 		return k
@@ -72,7 +72,7 @@ func Complete(inv *Invoice) error {
 	inv.VAT = nil
 	var taxSum Decimal
 	for _, k := range order {
-		rate := MustDecimal(k.rate)
+		rate := rates[k]
 		base := taxable[k].Round(2)
 		tax := base.Percent(rate).Round(2)
 		taxSum = taxSum.Add(tax)
