@@ -274,7 +274,8 @@ func evaluate(t *testing.T, e *env, tn tender.Tender, rec *tender.OpeningRecord)
 	if code != 200 || !strings.HasPrefix(pdf, "%PDF-") {
 		t.Fatalf("Vergabevermerk: %d", code)
 	}
-	for _, want := range []string{"Vergabevermerk", "tender.published", "tender.opened", "tender.awarded", "tender.contract_concluded", "Rhein-Main Systemhaus GmbH"} {
+	for _, want := range []string{"Vergabevermerk", "tender.published", "tender.opened", "tender.awarded", "tender.contract_concluded", "Rhein-Main Systemhaus GmbH",
+		"Wertung", "Leistungspunkte Rhein-Main Systemhaus GmbH", "Ergebnis Rhein-Main Systemhaus GmbH"} {
 		if !strings.Contains(pdf, want) {
 			t.Errorf("the Vergabevermerk lacks %q", want)
 		}

@@ -192,6 +192,7 @@ func TestRouteRoleMatrix(t *testing.T) {
 		{"GET /tenders/{id}/notice-can.xml", tp + "/notice-can.xml", office(409, "")},
 		{"POST /tenders/{id}/checks", tp + "/checks", office(409, "legal=403")},
 		{"POST /tenders/{id}/scores", tp + "/scores", office(409, "legal=403")},
+		{"POST /tenders/{id}/lots/{lot}/drawing", tp + "/lots/" + tn.Lots[0].ID + "/drawing", office(409, "legal=403")},
 		{"POST /tenders/{id}/lots/{lot}/award", tp + "/lots/" + tn.Lots[0].ID + "/award", office(409, "legal=403")},
 		{"POST /tenders/{id}/lots/{lot}/contract", tp + "/lots/" + tn.Lots[0].ID + "/contract", office(404, "legal=403")},
 		// The general assembly: the board (not in this matrix; see

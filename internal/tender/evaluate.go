@@ -61,8 +61,12 @@ func (s *Service) RecordCheck(ctx context.Context, a *auth.Actor, tenderID, bidI
 			bidID, criterionID, outcome, reason, a.UserID, now); err != nil {
 			return err
 		}
+		forgotten, err := forgetDrawings(ctx, tx, bidID)
+		if err != nil {
+			return err
+		}
 		return audit.Record(ctx, tx, now, a, "", "bid.checked", "tender", t.ID,
-			map[string]any{"bid": bidID, "criterion": criterionID, "outcome": outcome, "reason": reason})
+			map[string]any{"bid": bidID, "criterion": criterionID, "outcome": outcome, "reason": reason, "drawings_deleted": forgotten})
 	})
 }
 
@@ -92,8 +96,12 @@ func (s *Service) RecordScore(ctx context.Context, a *auth.Actor, tenderID, bidI
 			scored_at = excluded.scored_at`, bidID, criterionID, a.UserID, a.Name, n, now); err != nil {
 			return err
 		}
+		forgotten, err := forgetDrawings(ctx, tx, bidID)
+		if err != nil {
+			return err
+		}
 		return audit.Record(ctx, tx, now, a, "", "bid.scored", "tender", t.ID,
-			map[string]any{"bid": bidID, "criterion": criterionID, "points": n})
+			map[string]any{"bid": bidID, "criterion": criterionID, "points": n, "drawings_deleted": forgotten})
 	})
 }
 
@@ -142,6 +150,10 @@ func (s *Service) Evaluate(ctx context.Context, tenderID string) (Tender, []LotE
 	if err != nil {
 		return t, nil, err
 	}
+	drawings, err := s.store.LotDrawings(ctx, s.db, tenderID)
+	if err != nil {
+		return t, nil, err
+	}
 	var criteria []evaluation.Criterion
 	for _, c := range t.Criteria {
 		criteria = append(criteria, evaluation.Criterion{ID: c.ID, Name: c.Name, Kind: evaluation.Kind(c.Kind),
@@ -178,6 +190,7 @@ func (s *Service) Evaluate(ctx context.Context, tenderID string) (Tender, []LotE
 			if err != nil {
 				le.Err = err.Error()
 			} else {
+				res = applyDrawings(res, drawings[l.ID])
 				le.Result = &res
 			}
 		}
@@ -237,4 +250,20 @@ func (Store) Evaluators(ctx context.Context, q db.Querier, tenderID string) (map
 		names[id] = name
 	}
 	return names, rows.Err()
+}
+
+// computationNames maps the ids a lot's computation mentions (bids,
+// criteria, evaluators) to the names people know them by.
+func computationNames(t Tender, le LotEvaluation, evaluators map[string]string) map[string]string {
+	names := map[string]string{}
+	for _, b := range le.Bids {
+		names[b.BidID] = b.Bidder
+	}
+	for _, c := range t.Criteria {
+		names[c.ID] = c.Name
+	}
+	for id, name := range evaluators {
+		names[id] = name
+	}
+	return names
 }

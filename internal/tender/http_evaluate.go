@@ -3,6 +3,7 @@ package tender
 import (
 	"math/big"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 
@@ -24,6 +25,48 @@ type evaluationData struct {
 	Now      time.Time
 	Conclude bool              // the office may conclude contracts
 	Names    map[string]string // evaluator id → name
+	Drawings map[string][]LotDrawing
+}
+
+// TieOption is a tied bid as a choice of the drawing form.
+type TieOption struct{ BidID, Bidder string }
+
+// TieBidders lists the bids of a tie with their bidders.
+func (d evaluationData) TieBidders(le LotEvaluation, tie evaluation.Tie) []TieOption {
+	var out []TieOption
+	for _, id := range tie.BidIDs {
+		for _, b := range le.Bids {
+			if b.BidID == id {
+				out = append(out, TieOption{BidID: id, Bidder: b.Bidder})
+			}
+		}
+	}
+	return out
+}
+
+// Places are the ranks a tie's drawing assigns: its rank and the ones after.
+func (d evaluationData) Places(tie evaluation.Tie) []int {
+	out := make([]int, len(tie.BidIDs))
+	for i := range out {
+		out[i] = tie.Rank + i
+	}
+	return out
+}
+
+// DrawingsOf lists a lot's recorded drawings of lots.
+func (d evaluationData) DrawingsOf(lotID string) []LotDrawing { return d.Drawings[lotID] }
+
+// DrawnOrder names the bidders of a recorded drawing in the order the lots fell.
+func (d evaluationData) DrawnOrder(le LotEvaluation, dr LotDrawing) string {
+	names := make([]string, 0, len(dr.Drawn))
+	for _, id := range dr.Drawn {
+		for _, b := range le.Bids {
+			if b.BidID == id {
+				names = append(names, b.Bidder)
+			}
+		}
+	}
+	return strings.Join(names, " – ")
 }
 
 // PanelScore is one evaluator's points on a criterion, as the panel sees it.
@@ -100,17 +143,7 @@ func (d evaluationData) MyScore(le LotEvaluation, bidID, criterionID string) int
 // Lines is a lot's computation, step by step, in the page's language, with
 // bidders, criteria and evaluators by name.
 func (d evaluationData) Lines(le LotEvaluation) []string {
-	names := map[string]string{}
-	for _, b := range le.Bids {
-		names[b.BidID] = b.Bidder
-	}
-	for _, c := range d.Tender.Criteria {
-		names[c.ID] = c.Name
-	}
-	for id, name := range d.Names {
-		names[id] = name
-	}
-	return le.Result.Computation.LinesNamed(d.Lang, names)
+	return le.Result.Computation.LinesNamed(d.Lang, computationNames(d.Tender, le, d.Names))
 }
 
 // Missing lists what the evaluation still lacks.
@@ -136,8 +169,12 @@ func (h *Handlers) evaluationPage(w http.ResponseWriter, r *http.Request, code i
 	if err != nil {
 		return err
 	}
+	drawings, err := h.svc.store.LotDrawings(r.Context(), h.svc.db, t.ID)
+	if err != nil {
+		return err
+	}
 	d := evaluationData{Tender: t, Lots: lots, Manage: t.Status == Opened && a.Can("tenders.manage"), Me: a.UserID, Lang: p.Lang,
-		Awards: awards, Names: names, Now: h.svc.clock.Now(), Conclude: a.Can("tenders.manage"),
+		Awards: awards, Names: names, Drawings: drawings, Now: h.svc.clock.Now(), Conclude: a.Can("tenders.manage"),
 		labels: checkLabels{Outcome: p.T("evaluation.decision"), Pass: p.T("evaluation.pass"), Fail: p.T("evaluation.fail"),
 			Reason: p.T("evaluation.reason"), Save: p.T("form.save")}}
 	for _, c := range t.Criteria {
@@ -187,6 +224,29 @@ func (h *Handlers) recordScore(w http.ResponseWriter, r *http.Request) error {
 		return h.evaluationError(w, r, err)
 	}
 	return h.web.Redirect(w, r, "/tenders/"+r.PathValue("id")+"/evaluation#bid-"+f("bid"), "flash.saved")
+}
+
+// drawLots records how the lots fell for a tie: the form's place-1,
+// place-2, … name the tied bids in order.
+func (h *Handlers) drawLots(w http.ResponseWriter, r *http.Request) error {
+	if err := r.ParseForm(); err != nil {
+		return err
+	}
+	var drawn []string
+	for i := 1; i <= len(r.PostForm); i++ {
+		v, ok := r.PostForm["place-"+strconv.Itoa(i)]
+		if !ok {
+			break
+		}
+		drawn = append(drawn, v[0])
+	}
+	err := h.svc.RecordLotDrawing(r.Context(), web.Actor(r), r.PathValue("id"), r.PathValue("lot"), drawn, r.PostFormValue("witnesses"))
+	if e, ok := errs.As(err); ok && e.Code == errs.Conflict {
+		return h.lotError(w, r, err)
+	} else if err != nil {
+		return h.evaluationError(w, r, err)
+	}
+	return h.web.Redirect(w, r, "/tenders/"+r.PathValue("id")+"/evaluation#ev-"+r.PathValue("lot"), "flash.lot_drawn")
 }
 
 func (h *Handlers) award(w http.ResponseWriter, r *http.Request) error {

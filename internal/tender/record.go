@@ -87,6 +87,11 @@ func (s *Service) ProcurementRecord(ctx context.Context, tenderID string, w io.W
 		}
 		pdf.MultiCell(0, 5, tr(fmt.Sprintf("Zurückgezogen: %d, ersetzt: %d", rec.Withdrawn, rec.Replaced)), "", "L", false)
 	}
+	if rec != nil {
+		if err := s.recordEvaluation(ctx, t, section, func(text string) { pdf.MultiCell(0, 5, tr(text), "", "L", false) }); err != nil {
+			return err
+		}
+	}
 	if len(awards) > 0 {
 		section("Zuschlag und Vertrag")
 		for _, l := range t.Lots {
@@ -108,4 +113,67 @@ func (s *Service) ProcurementRecord(ctx context.Context, tenderID string, w io.W
 	pdf.MultiCell(0, 4, tr(fmt.Sprintf("Erstellt von kopit am %s aus dem hash-verketteten Protokoll; prüfbar mit „kopit audit verify“.",
 		i18n.DateTime("de", s.clock.Now()))), "", "L", false)
 	return pdf.Output(w)
+}
+
+// recordEvaluation writes the evaluation of every lot into the record
+// (§ 8 Abs. 2 Nr. 4 VgV: the reasons for the choice): the checks that
+// failed, the computation by the announced method with names, and any
+// drawing of lots with its witnesses.
+func (s *Service) recordEvaluation(ctx context.Context, t Tender, section func(string), line func(string)) error {
+	_, lots, err := s.Evaluate(ctx, t.ID)
+	if err != nil {
+		return err
+	}
+	evaluators, err := s.store.Evaluators(ctx, s.db, t.ID)
+	if err != nil {
+		return err
+	}
+	drawings, err := s.store.LotDrawings(ctx, s.db, t.ID)
+	if err != nil {
+		return err
+	}
+	section("Wertung (§§ 56–58 VgV)")
+	for _, le := range lots {
+		if le.Result == nil {
+			line(fmt.Sprintf("Los %d: Wertung nicht abgeschlossen.", le.Lot.Number))
+			continue
+		}
+		line(fmt.Sprintf("Los %d: %s", le.Lot.Number, le.Lot.Title))
+		for _, c := range le.Input.Checks {
+			if c.Outcome == "fail" {
+				line(fmt.Sprintf("  Nicht erfüllt (%s): %s – %s", criterionName(t, c.CriterionID), bidderOf(le, c.BidID), c.Reason))
+			}
+		}
+		for _, l := range le.Result.Computation.LinesNamed("de", computationNames(t, le, evaluators)) {
+			line("  " + l)
+		}
+		for _, d := range drawings[le.Lot.ID] {
+			order := make([]string, len(d.Drawn))
+			for i, id := range d.Drawn {
+				order[i] = bidderOf(le, id)
+			}
+			line(fmt.Sprintf("  Losentscheid um Rang %d am %s, festgehalten von %s, im Beisein von %s: %s",
+				d.TieRank, i18n.DateTimeSeconds("de", d.DrawnAt), d.DrawnBy, d.Witnesses, strings.Join(order, " vor ")))
+		}
+	}
+	return nil
+}
+
+func criterionName(t Tender, id string) string {
+	if id == "" {
+		return "formale Prüfung"
+	}
+	if c, ok := criterionOf(t, id); ok {
+		return c.Name
+	}
+	return id
+}
+
+func bidderOf(le LotEvaluation, bidID string) string {
+	for _, b := range le.Bids {
+		if b.BidID == bidID {
+			return b.Bidder
+		}
+	}
+	return bidID
 }

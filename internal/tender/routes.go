@@ -52,6 +52,7 @@ func (h *Handlers) Routes() []web.Route {
 		{Method: "GET", Pattern: "/tenders/{id}/notice-can.xml", Perm: auth.ViewTenders, Handler: h.noticeXML("can")},
 		{Method: "POST", Pattern: "/tenders/{id}/checks", Perm: auth.ManageTenders, Handler: h.recordCheck},
 		{Method: "POST", Pattern: "/tenders/{id}/scores", Perm: auth.ManageTenders, Handler: h.recordScore},
+		{Method: "POST", Pattern: "/tenders/{id}/lots/{lot}/drawing", Perm: auth.ManageTenders, Handler: h.drawLots},
 		{Method: "POST", Pattern: "/tenders/{id}/lots/{lot}/award", Perm: auth.ManageTenders, Handler: h.award},
 		{Method: "POST", Pattern: "/tenders/{id}/lots/{lot}/contract", Perm: auth.ManageTenders, Handler: h.concludeContract},
 	}
