@@ -139,16 +139,15 @@ func fold(s string) string {
 
 // Reader reads one CSV catalogue. It is not safe for concurrent use.
 type Reader struct {
-	src     *source
-	csv     *csv.Reader
-	hdr     catalog.Header
-	names   []string // the header as written
-	cols    []column // per position; -1: ignored
-	pos     [numColumns]int
-	seen    *catalog.Seen
-	maxRec  int
-	err     error
-	records int
+	src    *source
+	csv    *csv.Reader
+	hdr    catalog.Header
+	names  []string // the header as written
+	cols   []column // per position; -1: ignored
+	pos    [numColumns]int
+	seen   *catalog.Seen
+	maxRec int
+	err    error
 }
 
 // NewReader reads the header line, detects the delimiter and maps the
