@@ -104,7 +104,8 @@ type Reader struct {
 	opts Options
 
 	hdr     catalog.Header
-	ns      string
+	ns      string // the root's namespace
+	prefix  string // the root's prefix: elements with another prefix are foreign
 	version string
 	n       names
 	seen    *catalog.Seen
@@ -119,6 +120,7 @@ type Reader struct {
 }
 
 type frame struct {
+	prefix  string // the namespace prefix as written; RawToken does not resolve it
 	name    string
 	line    int
 	attr    string // the one attribute that matters for this element (mode, type, price_type, lang, default)
@@ -203,7 +205,10 @@ func (r *Reader) All() iter.Seq2[catalog.Item, error] {
 
 func (r *Reader) run(untilHeader bool) (catalog.Item, error) {
 	for {
-		tok, err := r.dec.Token()
+		// RawToken skips the namespace translation and the copy of every
+		// token that Token makes (a third of the time); the reader checks
+		// that end tags match and resolves the one namespace it needs.
+		tok, err := r.dec.RawToken()
 		r.tok.mark = r.tok.n
 		if err != nil {
 			return catalog.Item{}, r.fail(err)
@@ -217,6 +222,9 @@ func (r *Reader) run(untilHeader bool) (catalog.Item, error) {
 				return catalog.Item{}, nil
 			}
 		case xml.EndElement:
+			if top := r.top(); len(r.stack) == 0 || t.Name.Local != top.name || t.Name.Space != top.prefix {
+				return catalog.Item{}, r.fail(catalog.Fatal(r.Line(), t.Name.Local, catalog.CodeMalformed, "element <"+top.name+"> closed by </"+t.Name.Local+">"))
+			}
 			if r.end() {
 				return r.finish(), nil
 			}
@@ -266,6 +274,8 @@ func (r *Reader) fail(err error) error {
 		return io.EOF
 	case err == io.EOF && r.version == "":
 		ce = catalog.Fatal(line, "", catalog.CodeEmpty)
+	case err == io.EOF:
+		ce = catalog.Fatal(line, r.top().name, catalog.CodeMalformed, "unexpected end of file")
 	case errors.As(err, &se):
 		ce = catalog.Fatal(se.Line, "", catalog.CodeMalformed, strings.TrimPrefix(se.Msg, "xml: "))
 	default:
@@ -339,10 +349,10 @@ func (r *Reader) start(t xml.StartElement) error {
 			return err
 		}
 	}
-	f := frame{name: t.Name.Local, line: line, foreign: t.Name.Space != r.ns}
+	f := frame{prefix: t.Name.Space, name: t.Name.Local, line: line, foreign: t.Name.Space != r.prefix}
 	if a := attrOf(f.name); a != "" {
 		for _, at := range t.Attr {
-			if at.Name.Local == a {
+			if at.Name.Local == a && at.Name.Space == "" {
 				f.attr = strings.TrimSpace(at.Value)
 			}
 		}
@@ -367,7 +377,7 @@ func (r *Reader) start(t xml.StartElement) error {
 		case names12.product, names2005.product:
 			return catalog.Fatal(line, f.name, catalog.CodeVersionMixed, f.name, r.version)
 		}
-	case r.inProduct:
+	case r.inProduct && r.mixedDepth == 0:
 		r.productStart(f)
 	}
 	return nil
@@ -377,12 +387,19 @@ func (r *Reader) root(t xml.StartElement, line int) error {
 	if t.Name.Local != "BMECAT" {
 		return catalog.Fatal(line, "", catalog.CodeNotBMEcat, t.Name.Local)
 	}
-	ns := strings.Replace(t.Name.Space, "https://", "http://", 1)
-	nsVersion, ok := namespaces[ns]
-	if !ok {
-		return catalog.Fatal(line, "BMECAT", catalog.CodeNamespace, t.Name.Space)
+	r.prefix = t.Name.Space
+	for _, a := range t.Attr {
+		if (r.prefix == "" && a.Name.Space == "" && a.Name.Local == "xmlns") || (r.prefix != "" && a.Name.Space == "xmlns" && a.Name.Local == r.prefix) {
+			r.ns = a.Value
+		}
 	}
-	r.ns = t.Name.Space
+	if r.prefix != "" && r.ns == "" {
+		return catalog.Fatal(line, "BMECAT", catalog.CodeNamespace, r.prefix+":")
+	}
+	nsVersion, ok := namespaces[strings.Replace(r.ns, "https://", "http://", 1)]
+	if !ok {
+		return catalog.Fatal(line, "BMECAT", catalog.CodeNamespace, r.ns)
+	}
 	version := ""
 	for _, a := range t.Attr {
 		if a.Name.Local == "version" && a.Name.Space == "" {
@@ -405,7 +422,7 @@ func (r *Reader) root(t xml.StartElement, line int) error {
 		return catalog.Fatal(line, "BMECAT", catalog.CodeVersion, version)
 	}
 	if nsVersion != "" && nsVersion != r.version {
-		return catalog.Fatal(line, "BMECAT", catalog.CodeNamespace, t.Name.Space)
+		return catalog.Fatal(line, "BMECAT", catalog.CodeNamespace, r.ns)
 	}
 	r.hdr.Format = "BMEcat " + r.version
 	return nil
@@ -479,7 +496,10 @@ func (r *Reader) end() bool {
 	if f.foreign {
 		return false
 	}
-	text := strings.TrimSpace(string(r.text))
+	text := ""
+	if leaves[f.name] {
+		text = strings.TrimSpace(string(r.text))
+	}
 	r.text = r.text[:0]
 	parent := r.top().name
 	switch {
@@ -495,6 +515,21 @@ func (r *Reader) end() bool {
 		r.headerEnd(f, parent, text)
 	}
 	return false
+}
+
+// leaves are the elements whose text the reader keeps; the text of all
+// others is dropped without a copy.
+var leaves = map[string]bool{}
+
+func init() {
+	for _, n := range []string{"LANGUAGE", "CATALOG_ID", "CATALOG_VERSION", "CATALOG_NAME", "CURRENCY", "MIME_ROOT",
+		"SUPPLIER_ID", "SUPPLIER_IDREF", "SUPPLIER_NAME", "AGREEMENT_ID", "SUPPLIER_AID", "SUPPLIER_PID",
+		"DESCRIPTION_SHORT", "DESCRIPTION_LONG", "EAN", "INTERNATIONAL_PID", "MANUFACTURER_AID", "MANUFACTURER_PID",
+		"MANUFACTURER_NAME", "SPECIAL_TREATMENT_CLASS", "REFERENCE_FEATURE_SYSTEM_NAME", "REFERENCE_FEATURE_GROUP_ID",
+		"ORDER_UNIT", "DATE", "PRICE_AMOUNT", "PRICE_CURRENCY", "TAX", "LOWER_BOUND", "MIME_TYPE", "MIME_SOURCE",
+		"MIME_PURPOSE"} {
+		leaves[n] = true
+	}
 }
 
 func (r *Reader) headerEnd(f frame, parent, text string) {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"io"
 	"os"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -439,6 +440,25 @@ func TestNoNamespace(t *testing.T) {
 		if h.Format != "BMEcat "+v || len(items) != 1 || items[0].Rejected() {
 			t.Errorf("%s: %+v %+v", v, h, items)
 		}
+	}
+}
+
+func TestPrefixedNamespace(t *testing.T) {
+	src := doc("2005", "T_NEW_CATALOG", strings.Replace(validProduct, "</{P}>", `<x:EXTRA xmlns:x="urn:x"><DESCRIPTION_SHORT>nicht diese</DESCRIPTION_SHORT></x:EXTRA></{P}>`, 1))
+	src = strings.Replace(src, ` xmlns="http://www.bmecat.org/bmecat/2005"`, ` xmlns:bme="http://www.bmecat.org/bmecat/2005"`, 1)
+	src = regexp.MustCompile(`<(/?)([A-Z])`).ReplaceAllString(src, "<${1}bme:${2}")
+	h, items := readAll(t, src, Options{})
+	if h.CatalogID != "T" || len(items) != 1 || items[0].Rejected() || items[0].ShortDescription != "Maus optisch" {
+		t.Errorf("%+v %+v", h, items)
+	}
+	// The same prefix bound to another namespace is refused.
+	_, err := NewReader(strings.NewReader(strings.Replace(src, "http://www.bmecat.org/bmecat/2005", "urn:other", 1)), Options{})
+	if !errors.Is(err, &catalog.Error{Code: catalog.CodeNamespace}) {
+		t.Errorf("other namespace: %v", err)
+	}
+	_, err = NewReader(strings.NewReader(`<bme:BMECAT version="2005"><bme:HEADER/></bme:BMECAT>`), Options{})
+	if !errors.Is(err, &catalog.Error{Code: catalog.CodeNamespace}) {
+		t.Errorf("unbound prefix: %v", err)
 	}
 }
 
