@@ -39,6 +39,7 @@ func commands() map[string]command {
 		"audit":   {"audit log: verify the hash chain", runAudit},
 		"law":     {"procurement-law engine: plan a procedure", runLaw},
 		"export":  {"export data: notices (eForms XML), OCDS", runExport},
+		"invoice": {"e-invoices (XRechnung): check a UBL or CII invoice", runInvoice},
 		"bench":   {"load benchmark over HTTP with a hello-world baseline", runBench},
 		"version": {"print the version and the schema version", runVersion},
 	}
