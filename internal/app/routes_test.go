@@ -175,6 +175,7 @@ func TestRouteRoleMatrix(t *testing.T) {
 		{"GET /ausschreibungen/{id}/documents/{doc}", "/ausschreibungen/" + tn.ID + "/documents/01nonexistent0000000000000", expect(404, "")},
 		{"POST /tenders/{id}/questions/{question}/answer", tp + "/questions/01nonexistent0000000000000/answer", office(422, "legal=403")},
 		{"GET /ausschreibungen", "/ausschreibungen", expect(200, "")},
+		{"GET /hilfe/wertung", "/hilfe/wertung", expect(200, "")},
 		{"GET /ausschreibungen/{id}/ocds.json", "/ausschreibungen/" + tn.ID + "/ocds.json", expect(200, "")},
 		{"GET /ocds/records.json", "/ocds/records.json", expect(200, "")},
 		{"GET /ausschreibungen/{id}", "/ausschreibungen/" + tn.ID, expect(200, "")},
@@ -200,6 +201,7 @@ func TestRouteRoleMatrix(t *testing.T) {
 		// representatives vote. Past is the demo's closed assembly, next the
 		// convened one.
 		{"GET /assemblies", "/assemblies", expect(200, "pm=403 supplier=403 anon=303")},
+		{"GET /assemblies/register.csv", "/assemblies/register.csv", expect(200, "pm=403 supplier=403 anon=303")},
 		{"POST /assemblies/statute", "/assemblies/statute", expect(403, "anon=303")},
 		{"GET /assemblies/new", "/assemblies/new", expect(403, "anon=303")},
 		{"POST /assemblies", "/assemblies", expect(403, "anon=303")},

@@ -228,3 +228,38 @@ func TestTenderDocumentsAreVersionedAndAnnounced(t *testing.T) {
 		t.Errorf("public download: %d", code)
 	}
 }
+
+// The help page explains every method with the worked example ranked by the
+// engine itself: the texts' claims about the example must match its ranking.
+func TestEvaluationHelpMatchesTheEngine(t *testing.T) {
+	e := newEnv(t, "")
+	code, page := e.do(e.client(""), "GET", "/hilfe/wertung", nil)
+	if code != 200 {
+		t.Fatalf("help page: %d", code)
+	}
+	section := func(method string) string {
+		i := strings.Index(page, `id="m-`+method+`"`)
+		if i < 0 {
+			t.Fatalf("no section for %s", method)
+		}
+		rest := page[i:]
+		if j := strings.Index(rest[1:], "<section"); j > 0 {
+			rest = rest[:j]
+		}
+		return rest
+	}
+	// The first data row of each section's ranking names the winner the text claims.
+	for method, winner := range map[string]string{"lowest_price": "Angebot B", "simple_ratio": "Angebot B", "extended_ratio": "Angebot A"} {
+		s := section(method)
+		first := s[strings.Index(s, "<tbody"):]
+		first = first[:strings.Index(first, "</tr>")]
+		if !strings.Contains(first, winner) {
+			t.Errorf("%s: the example's first rank is not %s: %.300s", method, winner, first)
+		}
+	}
+	for _, want := range []string{"Z = L / P", "Schwankungsbereich", "UfAB 2018", "das Los"} {
+		if !strings.Contains(page, want) {
+			t.Errorf("help page lacks %q", want)
+		}
+	}
+}

@@ -112,6 +112,10 @@ func TestLoginAndVisitEveryPage(t *testing.T) {
 		b.visit("/organisations/doesnotexist", "404 page", 404)
 
 		b.logout()
+		b.visit("/hilfe/wertung", "help on the evaluation methods", 200)
+		if n := eval[int](b, `document.querySelectorAll('section[aria-labelledby^="m-"] table tbody tr').length`); n != 4*3 {
+			t.Errorf("help page: %d ranking rows, want the 3 example bids under each of the 4 methods", n)
+		}
 		b.visit("/password/forgot", "forgot password", 200)
 		b.visit("/password/set?purpose=reset&token=bad", "set password with a bad link", 410)
 		if msg := b.text(`[role="alert"]`); msg == "" {

@@ -35,6 +35,7 @@ func (h *Handlers) Routes() []web.Route {
 
 		// The public tender list needs no login (publication, § 40 VgV).
 		{Method: "GET", Pattern: "/ausschreibungen", Public: true, Handler: h.listPublic},
+		{Method: "GET", Pattern: "/hilfe/wertung", Public: true, Handler: h.showEvaluationHelp},
 		{Method: "GET", Pattern: "/ausschreibungen/{id}", Public: true, Handler: h.showPublic},
 		{Method: "GET", Pattern: "/ausschreibungen/{id}/ocds.json", Public: true, Handler: h.releasesJSON},
 		{Method: "GET", Pattern: "/ocds/records.json", Public: true, Handler: h.recordsJSON},
