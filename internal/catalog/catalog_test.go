@@ -24,6 +24,7 @@ func TestCheckGTIN(t *testing.T) {
 		{"40063813339311", "40063813339311", CodeGTINCheckDigit},
 		{"400638133393x", "400638133393x", CodeGTINFormat},
 		{"", "", CodeGTINFormat},
+		{"0000000000000", "0000000000000", CodeGTINFormat},
 		{"４００６３８１３３３９３１", "４００６３８１３３３９３１", CodeGTINFormat}, // full-width digits
 	}
 	for _, c := range cases {

