@@ -274,6 +274,23 @@ func TestAssemblyJourneyAndBadInput(t *testing.T) {
 	})
 }
 
+// The list of members entitled to vote: one vote each, whatever the shares,
+// with the representatives who may cast it.
+func TestAssemblyRegisterCSV(t *testing.T) {
+	e := newEnv(t, "")
+	code, body := e.do(e.client("vorstand@hzd.example"), "GET", "/assemblies/register.csv", nil)
+	if code != 200 {
+		t.Fatalf("register: %d", code)
+	}
+	lines := strings.Split(strings.TrimSpace(strings.TrimPrefix(body, "\ufeff")), "\n")
+	if len(lines) != 26 || !strings.HasPrefix(lines[0], "Mitgliedsnummer;Mitglied;Art;Beitritt;Geschäftsanteile;Stimmen;Vertretung") {
+		t.Fatalf("register: %d lines, header %q", len(lines), lines[0])
+	}
+	if !strings.Contains(body, "1;Hessische Zentrale für Datenverarbeitung;Landesbehörde / Landes-IT;18.06.2015;10;1;Vertretung HZD") {
+		t.Errorf("register row for HZD missing:\n%s", body)
+	}
+}
+
 func TestAssemblyAPI(t *testing.T) {
 	e := newEnv(t, "")
 	past, _ := e.demoAssemblies()

@@ -19,6 +19,7 @@ func (h *Handlers) Routes() []web.Route {
 	return []web.Route{
 		{Method: "GET", Pattern: "/assemblies", Perm: auth.ViewAssemblies, Handler: h.list},
 		{Method: "POST", Pattern: "/assemblies/statute", Perm: auth.ManageAssemblies, Handler: h.saveStatute},
+		{Method: "GET", Pattern: "/assemblies/register.csv", Perm: auth.ViewAssemblies, Handler: h.registerCSV},
 		{Method: "GET", Pattern: "/assemblies/new", Perm: auth.ManageAssemblies, Handler: h.newAssembly},
 		{Method: "POST", Pattern: "/assemblies", Perm: auth.ManageAssemblies, Handler: h.convene},
 		{Method: "GET", Pattern: "/assemblies/{id}", Perm: auth.ViewAssemblies, Handler: h.show},

@@ -24,6 +24,7 @@ import (
 type Directory interface {
 	MemberOrganisations(ctx context.Context) ([]member.OrgRef, error)
 	Representatives(ctx context.Context) ([]member.Representative, error)
+	OrganisationsByID(ctx context.Context, ids []string) (map[string]member.Organisation, error)
 }
 
 // Service holds the use cases of the general assembly.

@@ -33,6 +33,16 @@ func (f *fakeDirectory) Representatives(context.Context) ([]member.Representativ
 	return f.reps, nil
 }
 
+func (f *fakeDirectory) OrganisationsByID(_ context.Context, ids []string) (map[string]member.Organisation, error) {
+	out := map[string]member.Organisation{}
+	for i, o := range f.orgs {
+		if slices.Contains(ids, o.ID) {
+			out[o.ID] = member.Organisation{ID: o.ID, Name: o.Name, Kind: o.Kind, MemberNumber: int64(i + 1), Shares: 1}
+		}
+	}
+	return out, nil
+}
+
 type nullMailer struct {
 	mu sync.Mutex
 	n  int

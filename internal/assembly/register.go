@@ -1,0 +1,74 @@
+package assembly
+
+import (
+	"bytes"
+	"context"
+	"encoding/csv"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"kopit/internal/platform/i18n"
+	"kopit/internal/platform/web"
+)
+
+// RegisterRows is the list of members entitled to vote, as the assembly
+// uses it (§ 30 GenG: member number, name, joining date, shares; plus the
+// representatives who may cast the member's one vote). The figures come
+// from the member register through the Directory.
+func (s *Service) RegisterRows(ctx context.Context, lang string) ([][]string, error) {
+	members, err := s.dir.MemberOrganisations(ctx)
+	if err != nil {
+		return nil, err
+	}
+	ids := make([]string, len(members))
+	for i, m := range members {
+		ids[i] = m.ID
+	}
+	full, err := s.dir.OrganisationsByID(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	reps, err := s.dir.Representatives(ctx)
+	if err != nil {
+		return nil, err
+	}
+	t := func(k string) string { return s.cat.T(lang, k) }
+	rows := [][]string{{t("assembly.register.number"), t("assembly.register.name"), t("assembly.register.kind"),
+		t("assembly.register.joined"), t("assembly.register.shares"), t("assembly.register.votes"), t("assembly.register.representatives")}}
+	for _, m := range members {
+		o := full[m.ID]
+		var names []string
+		for _, r := range reps {
+			if r.OrgID == m.ID {
+				names = append(names, r.Name)
+			}
+		}
+		joined := ""
+		if !o.JoinedOn.IsZero() {
+			joined = i18n.Date(lang, o.JoinedOn)
+		}
+		// One member, one vote, whatever its shares (§ 43 Abs. 3 GenG).
+		rows = append(rows, []string{strconv.FormatInt(o.MemberNumber, 10), o.Name, s.cat.T(lang, "kind."+string(o.Kind)), joined,
+			strconv.FormatInt(o.Shares, 10), "1", strings.Join(names, ", ")})
+	}
+	return rows, nil
+}
+
+func (h *Handlers) registerCSV(w http.ResponseWriter, r *http.Request) error {
+	rows, err := h.svc.RegisterRows(r.Context(), web.Lang(r))
+	if err != nil {
+		return err
+	}
+	var buf bytes.Buffer
+	buf.WriteString("\ufeff") // spreadsheet programs read UTF-8 by it
+	cw := csv.NewWriter(&buf)
+	cw.Comma = ';'
+	if err := cw.WriteAll(rows); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
+	w.Header().Set("Content-Disposition", `attachment; filename="stimmberechtigte-mitglieder.csv"`)
+	_, err = w.Write(buf.Bytes())
+	return err
+}
