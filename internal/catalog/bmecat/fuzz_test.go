@@ -93,3 +93,36 @@ func checkItem(t *testing.T, it catalog.Item) {
 		}
 	}
 }
+
+// FuzzBMEcatProduct mutates the body of one product inside a valid
+// envelope, which reaches the product rules far more often than mutating
+// whole files.
+func FuzzBMEcatProduct(f *testing.F) {
+	f.Add("1.2", validProduct)
+	f.Add("2005", validProduct)
+	f.Add("2005", strings.Replace(validProduct, "</{D}>", `<DESCRIPTION_LONG lang="deu">a<br/>b</DESCRIPTION_LONG></{D}>`, 1))
+	f.Add("1.2", strings.Replace(validProduct, "<{PR} ", `<DATETIME type="valid_start_date"><DATE>2026-02-01</DATE></DATETIME><{PR} `, 1))
+	f.Add("2005", strings.Replace(validProduct, "</{P}>", `<MIME_INFO><MIME><MIME_TYPE>image/png</MIME_TYPE><MIME_SOURCE>a.png</MIME_SOURCE></MIME></MIME_INFO></{P}>`, 1))
+	f.Fuzz(func(t *testing.T, version, body string) {
+		if version != "1.2" {
+			version = "2005"
+		}
+		for _, tx := range []string{"T_NEW_CATALOG", "T_UPDATE_PRODUCTS"} {
+			r, err := NewReader(strings.NewReader(doc(version, tx, body+"\n"+body)), Options{MaxTokenBytes: 4096})
+			if err != nil {
+				t.Fatalf("the envelope must read: %v", err)
+			}
+			for {
+				it, err := r.Next()
+				if err == io.EOF {
+					break
+				}
+				if err != nil {
+					checkFatal(t, err)
+					break
+				}
+				checkItem(t, it)
+			}
+		}
+	})
+}
