@@ -55,6 +55,7 @@ import (
 	"errors"
 	"io"
 	"iter"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -179,7 +180,7 @@ func NewReader(r io.Reader, opts Options) (*Reader, error) {
 	if len(head) < 2 {
 		return nil, catalog.Fatal(1, "", catalog.CodeOneColumn)
 	}
-	rd.names = slicesClone(head)
+	rd.names = slices.Clone(head)
 	rd.cols = make([]column, len(head))
 	for i := range rd.pos {
 		rd.pos[i] = -1
@@ -210,8 +211,6 @@ func NewReader(r io.Reader, opts Options) (*Reader, error) {
 	}
 	return rd, nil
 }
-
-func slicesClone(s []string) []string { return append([]string(nil), s...) }
 
 // detectDelimiter picks the most frequent of ; , and tab outside quotes;
 // 0 when none occurs. A tie goes to ";", then tab.
@@ -245,7 +244,7 @@ func (r *Reader) Header() catalog.Header {
 }
 
 // Columns are the column names as written in the header line.
-func (r *Reader) Columns() []string { return slicesClone(r.names) }
+func (r *Reader) Columns() []string { return slices.Clone(r.names) }
 
 // Offset is the number of bytes read from the source so far, for a
 // progress bar.
