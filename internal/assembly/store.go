@@ -237,6 +237,33 @@ func (Store) Attendance(ctx context.Context, q db.Querier, assemblyID string) ([
 	return out, rows.Err()
 }
 
+// present reports whether a member is present now.
+func (Store) present(ctx context.Context, q db.Querier, assemblyID, orgID string) (bool, error) {
+	var n int
+	err := q.QueryRowContext(ctx, "SELECT COUNT(*) FROM assembly_attendance WHERE assembly_id = ? AND org_id = ? AND left_at IS NULL",
+		assemblyID, orgID).Scan(&n)
+	return n > 0, err
+}
+
+// proxiesHeldBy lists the proxies one person holds (at most two).
+func (Store) proxiesHeldBy(ctx context.Context, q db.Querier, assemblyID, userID string) ([]Proxy, error) {
+	rows, err := q.QueryContext(ctx, `SELECT grantor_org_id, grantor_name FROM assembly_proxies WHERE assembly_id = ? AND holder_user_id = ?
+		ORDER BY slot`, assemblyID, userID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []Proxy
+	for rows.Next() {
+		p := Proxy{HolderUserID: userID}
+		if err := rows.Scan(&p.GrantorOrgID, &p.GrantorName); err != nil {
+			return nil, err
+		}
+		out = append(out, p)
+	}
+	return out, rows.Err()
+}
+
 // insertProxy takes the first free of the holder's two slots. It reports
 // false when both are taken: the unique (assembly, holder, slot) key with
 // slot ∈ {1, 2} is what refuses a third member, also under concurrency.
