@@ -24,6 +24,9 @@ import (
 //   - BT-110 = Σ BT-117 (BR-CO-14), BT-112 = BT-109 + BT-110 (BR-CO-15) and
 //     BT-115 = BT-112 − BT-113 + BT-114 (BR-CO-16).
 //
+// Lines are checked too: BT-131 = BT-129 × BT-146 / BT-149 − line
+// allowances (BT-136) + line charges (BT-141), rounded to the cent.
+//
 // Amounts are compared exactly after rounding the computed value to the
 // cent; the stated amount is never rounded.
 func Check(inv *Invoice) []Finding {
@@ -85,6 +88,9 @@ func Check(inv *Invoice) []Finding {
 		if !l.NetAmount.Present() {
 			add(CodeAmountMissing, "BT-131", l.ID)
 			continue
+		}
+		if net, ok := LineNet(l); ok && !net.Round(2).Equal(l.NetAmount.Value) {
+			add(CodeLineNet, "BT-131", l.ID, net.Fixed(2), l.NetAmount.Text)
 		}
 		lineSum = lineSum.Add(l.NetAmount.Value)
 		g := groupOf(l.VATCategory, l.VATRate)
@@ -177,4 +183,29 @@ func Check(inv *Invoice) []Finding {
 		add(CodeAmountMissing, "BT-115", "")
 	}
 	return fs
+}
+
+// LineNet computes a line's net amount (BT-131) from its quantity (BT-129),
+// net price (BT-146), base quantity (BT-149, 1 when absent) and the line's
+// allowances and charges, unrounded. It reports false when the quantity or
+// the price is missing or the base quantity is not positive.
+func LineNet(l Line) (Decimal, bool) {
+	if !l.Quantity.Present() || !l.NetPrice.Present() {
+		return Decimal{}, false
+	}
+	net := l.Quantity.Value.Mul(l.NetPrice.Value)
+	if l.BaseQuantity.Present() {
+		if l.BaseQuantity.Value.Sign() <= 0 {
+			return Decimal{}, false
+		}
+		net = net.Quo(l.BaseQuantity.Value)
+	}
+	for _, ac := range l.AllowanceCharges {
+		if ac.Charge {
+			net = net.Add(ac.Amount.Value)
+		} else {
+			net = net.Sub(ac.Amount.Value)
+		}
+	}
+	return net, true
 }

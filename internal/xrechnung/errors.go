@@ -26,6 +26,7 @@ const (
 	CodeLeitwegFormat         Code = "leitweg_id_format"        // args: value
 	CodeLeitwegCheckDigit     Code = "leitweg_id_check_digit"   // args: value, expected check digits
 	CodeAmountMissing         Code = "amount_missing"           // Field
+	CodeLineNet               Code = "line_net_mismatch"        // BT-131; Line; args: computed, stated
 	CodeLineTotal             Code = "line_total_mismatch"      // BT-106; args: computed, stated
 	CodeAllowanceTotal        Code = "allowance_total_mismatch" // BT-107; args: computed, stated
 	CodeChargeTotal           Code = "charge_total_mismatch"    // BT-108; args: computed, stated
@@ -54,7 +55,7 @@ const (
 func Codes() []Code {
 	return []Code{CodeTooLarge, CodeDoctype, CodeTooDeep, CodeMalformed, CodeNotInvoice, CodeBadNumber, CodeBadDate,
 		CodeMissingData, CodeBuyerReferenceMissing, CodeLeitwegFormat, CodeLeitwegCheckDigit, CodeAmountMissing,
-		CodeLineTotal, CodeAllowanceTotal, CodeChargeTotal, CodeTaxExclusive, CodeTaxTotal, CodeVATTax, CodeVATTaxable,
+		CodeLineNet, CodeLineTotal, CodeAllowanceTotal, CodeChargeTotal, CodeTaxExclusive, CodeTaxTotal, CodeVATTax, CodeVATTaxable,
 		CodeVATBreakdownMissing, CodeTaxInclusive, CodePayable, CodeMatchMissingLine, CodeMatchUnexpectedLine,
 		CodeMatchQuantity, CodeMatchPrice, CodeMatchVATRate, CodeMatchBuyerReference, CodeMatchDuplicateItem,
 		CodeGenerateInvalidInput}

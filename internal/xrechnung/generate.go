@@ -9,7 +9,7 @@ import (
 
 // Complete computes, from the lines and the document level allowances and
 // charges, every line net amount (BT-131 = quantity × net price / base
-// quantity, rounded to the cent), the VAT breakdown (one entry per category
+// quantity − line allowances + line charges, rounded to the cent), the VAT breakdown (one entry per category
 // and rate in the order the lines name them; BT-117 = BT-116 × rate / 100,
 // rounded to the cent) and the totals BT-106 … BT-115. It keeps the prepaid
 // amount (BT-113) and the rounding amount (BT-114) and replaces everything
@@ -36,12 +36,9 @@ func Complete(inv *Invoice) error {
 		if !l.NetPrice.Present() {
 			return newError(CodeGenerateInvalidInput, "BT-146 ("+l.ID+")")
 		}
-		net := l.Quantity.Value.Mul(l.NetPrice.Value)
-		if l.BaseQuantity.Present() {
-			if l.BaseQuantity.Value.Sign() <= 0 {
-				return newError(CodeGenerateInvalidInput, "BT-149 ("+l.ID+")")
-			}
-			net = net.Quo(l.BaseQuantity.Value)
+		net, ok := LineNet(*l)
+		if !ok {
+			return newError(CodeGenerateInvalidInput, "BT-149 ("+l.ID+")")
 		}
 		l.NetAmount = AmountOf(net, 2)
 		lineSum = lineSum.Add(l.NetAmount.Value)
@@ -181,6 +178,15 @@ func validateForGeneration(inv *Invoice) error {
 			return bad("BT-146 (" + l.ID + ")")
 		}
 		ids[l.ID] = true
+		for _, ac := range l.AllowanceCharges {
+			field := "BT-139 (" + l.ID + ")"
+			if ac.Charge {
+				field = "BT-144 (" + l.ID + ")"
+			}
+			if ac.Reason == "" && ac.ReasonCode == "" || !ac.Amount.Present() || ac.Amount.Value.Sign() < 0 {
+				return bad(field)
+			}
+		}
 		if err := validateCategory(l.VATCategory, l.VATRate, "BT-151 ("+l.ID+")", "BT-152 ("+l.ID+")"); err != nil {
 			return err
 		}
@@ -381,6 +387,16 @@ func writeUBL(inv *Invoice) ([]byte, error) {
 			}
 		}
 	}
+	allowanceCharge := func(ac AllowanceCharge, category *node) *node {
+		return el("cac:AllowanceCharge",
+			leaf("cbc:ChargeIndicator", map[bool]string{true: "true", false: "false"}[ac.Charge]),
+			leaf("cbc:AllowanceChargeReasonCode", ac.ReasonCode),
+			leaf("cbc:AllowanceChargeReason", ac.Reason),
+			leaf("cbc:MultiplierFactorNumeric", ac.Percent.Text),
+			amount("cbc:Amount", ac.Amount),
+			amount("cbc:BaseAmount", ac.BaseAmount),
+			category)
+	}
 	add(leaf("cbc:CustomizationID", CustomizationXRechnung30),
 		leaf("cbc:ProfileID", ProfilePeppolBilling),
 		leaf("cbc:ID", inv.Number),
@@ -401,14 +417,7 @@ func writeUBL(inv *Invoice) ([]byte, error) {
 				el("cac:FinancialInstitutionBranch", leaf("cbc:ID", inv.Payment.BIC)))),
 		el("cac:PaymentTerms", leaf("cbc:Note", inv.Payment.Terms)))
 	for _, ac := range inv.AllowanceCharges {
-		add(el("cac:AllowanceCharge",
-			leaf("cbc:ChargeIndicator", map[bool]string{true: "true", false: "false"}[ac.Charge]),
-			leaf("cbc:AllowanceChargeReasonCode", ac.ReasonCode),
-			leaf("cbc:AllowanceChargeReason", ac.Reason),
-			leaf("cbc:MultiplierFactorNumeric", ac.Percent.Text),
-			amount("cbc:Amount", ac.Amount),
-			amount("cbc:BaseAmount", ac.BaseAmount),
-			category("cac:TaxCategory", strings.ToUpper(ac.VATCategory), ac.VATRate, "")))
+		add(allowanceCharge(ac, category("cac:TaxCategory", strings.ToUpper(ac.VATCategory), ac.VATRate, "")))
 	}
 	taxTotal := el("cac:TaxTotal", amount("cbc:TaxAmount", inv.Totals.Tax))
 	for _, v := range inv.VAT {
@@ -428,17 +437,22 @@ func writeUBL(inv *Invoice) ([]byte, error) {
 		amount("cbc:PayableRoundingAmount", t.Rounding),
 		amount("cbc:PayableAmount", t.Payable)))
 	for _, l := range inv.Lines {
-		add(el("cac:InvoiceLine",
+		line := el("cac:InvoiceLine",
 			leaf("cbc:ID", l.ID),
 			leaf("cbc:InvoicedQuantity", l.Quantity.Text, "unitCode", l.UnitCode),
-			amount("cbc:LineExtensionAmount", l.NetAmount),
+			amount("cbc:LineExtensionAmount", l.NetAmount))
+		for _, ac := range l.AllowanceCharges {
+			line.kids = append(line.kids, allowanceCharge(ac, nil))
+		}
+		line.kids = append(line.kids,
 			el("cac:Item",
 				leaf("cbc:Name", l.ItemName),
 				el("cac:SellersItemIdentification", leaf("cbc:ID", l.SellerItemID)),
 				category("cac:ClassifiedTaxCategory", strings.ToUpper(l.VATCategory), l.VATRate, "")),
 			el("cac:Price",
 				amount("cbc:PriceAmount", l.NetPrice),
-				leaf("cbc:BaseQuantity", l.BaseQuantity.Text, "unitCode", l.UnitCode))))
+				leaf("cbc:BaseQuantity", l.BaseQuantity.Text, "unitCode", l.UnitCode)))
+		add(line)
 	}
 	var buf bytes.Buffer
 	buf.WriteString(xml.Header)

@@ -53,8 +53,8 @@ func callOff() Invoice {
 }
 
 // generated returns the invoices the test generates: one VAT rate, two rates,
-// and one with a document level allowance and charge and a price per base
-// quantity.
+// and one with a document level allowance and charge, a line allowance, a
+// price per base quantity and a prepaid amount.
 func generated() []struct {
 	name    string
 	inv     Invoice
@@ -77,6 +77,7 @@ func generated() []struct {
 			Reason: "Rabatt laut Rahmenvereinbarung", VATCategory: "S", VATRate: MustAmount("19")},
 		{Charge: true, Amount: MustAmount("49.00"), ReasonCode: "FC", Reason: "Fracht", VATCategory: "S", VATRate: MustAmount("19")},
 	}
+	allowance.Lines[0].AllowanceCharges = []AllowanceCharge{{Amount: MustAmount("475.00"), ReasonCode: "95", Reason: "Projektrabatt"}}
 	allowance.Totals.Prepaid = MustAmount("1000.00")
 	return []struct {
 		name    string
@@ -87,9 +88,9 @@ func generated() []struct {
 		{"one-rate", one, "30597.58"},
 		// + 3 × 49.95 = 149.85 at 7 % = 10.49 (10.4895)
 		{"two-rates", two, "30757.92"},
-		// lines 25712.25 + 250 × 17.90 / 100 = 44.75 → 25757.00; − 1148.90 + 49.00 = 24657.10;
-		// 19 % = 4684.85 (4684.849); 29341.95 − 1000.00 prepaid
-		{"allowance", allowance, "28341.95"},
+		// lines 25712.25 − 475.00 line allowance + 250 × 17.90 / 100 = 44.75 → 25282.00;
+		// − 1148.90 + 49.00 = 24182.10; 19 % = 4594.60 (4594.599); 28776.70 − 1000.00 prepaid
+		{"allowance", allowance, "27776.70"},
 	}
 }
 
@@ -220,6 +221,8 @@ func TestGenerateRefuses(t *testing.T) {
 		{"allowance without reason", func(i *Invoice) {
 			i.AllowanceCharges = []AllowanceCharge{{Amount: MustAmount("1"), VATCategory: "S", VATRate: MustAmount("19")}}
 		}, "BT-95"},
+		{"line allowance without reason", func(i *Invoice) { i.Lines[0].AllowanceCharges = []AllowanceCharge{{Amount: MustAmount("1")}} }, "BT-139 (1)"},
+		{"line charge without amount", func(i *Invoice) { i.Lines[1].AllowanceCharges = []AllowanceCharge{{Charge: true, Reason: "Express"}} }, "BT-144 (2)"},
 		{"zero base quantity", func(i *Invoice) { i.Lines[0].BaseQuantity = MustAmount("0") }, "BT-149 (1)"},
 	}
 	for _, tc := range tests {

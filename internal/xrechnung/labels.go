@@ -21,6 +21,8 @@ var labels = map[Code][2]string{ // code → {de, en}
 	CodeLeitwegCheckDigit: {"Die Prüfziffer der Leitweg-ID „%[1]s“ ist falsch; richtig wäre %[2]s.",
 		"The check digits of Leitweg-ID %[1]q are wrong; they should be %[2]s."},
 	CodeAmountMissing: {"Der Betrag fehlt.", "The amount is missing."},
+	CodeLineNet: {"Nettobetrag der Position müsste %[1]s sein (Menge × Nettopreis / Basismenge − Nachlässe + Zuschläge), angegeben ist %[2]s.",
+		"The line net amount should be %[1]s (quantity × net price / base quantity − allowances + charges), the invoice states %[2]s."},
 	CodeLineTotal: {"Summe der Positionsnettobeträge ist %[1]s, angegeben ist %[2]s (BR-CO-10).",
 		"The sum of the line net amounts is %[1]s, the invoice states %[2]s (BR-CO-10)."},
 	CodeAllowanceTotal: {"Summe der Nachlässe auf Belegebene ist %[1]s, angegeben ist %[2]s (BR-CO-11).",

@@ -121,10 +121,15 @@ type Line struct {
 	VATRate      Amount `json:"vat_rate"`       // BT-152, percent
 	ItemName     string `json:"item_name"`      // BT-153
 	SellerItemID string `json:"seller_item_id"` // BT-155
+
+	// AllowanceCharges are the line's allowances (BG-27) and charges
+	// (BG-28); they carry no VAT category of their own.
+	AllowanceCharges []AllowanceCharge `json:"allowance_charges"`
 }
 
 // AllowanceCharge is an allowance (BG-20) or charge (BG-21) on document
-// level.
+// level, or one on a line (BG-27, BG-28: BT-136 … BT-145, without VAT
+// category and rate).
 type AllowanceCharge struct {
 	Charge      bool   `json:"charge"`       // false: allowance (Nachlass), true: charge (Zuschlag)
 	Amount      Amount `json:"amount"`       // BT-92 / BT-99

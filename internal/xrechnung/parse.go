@@ -285,10 +285,11 @@ type ublAllowanceCharge struct {
 }
 
 type ublLine struct {
-	ID                  string      `xml:"ID"`
-	InvoicedQuantity    ublQuantity `xml:"InvoicedQuantity"`
-	CreditedQuantity    ublQuantity `xml:"CreditedQuantity"`
-	LineExtensionAmount ublAmount   `xml:"LineExtensionAmount"`
+	ID                  string               `xml:"ID"`
+	InvoicedQuantity    ublQuantity          `xml:"InvoicedQuantity"`
+	CreditedQuantity    ublQuantity          `xml:"CreditedQuantity"`
+	LineExtensionAmount ublAmount            `xml:"LineExtensionAmount"`
+	AllowanceCharge     []ublAllowanceCharge `xml:"AllowanceCharge"`
 	Item                struct {
 		Name                      string `xml:"Name"`
 		SellersItemIdentification struct {
@@ -501,6 +502,14 @@ func (doc *ublDoc) invoice(root string) (*Invoice, error) {
 			ItemName:     trim(l.Item.Name),
 			SellerItemID: trim(l.Item.SellersItemIdentification.ID),
 		})
+		for _, ac := range l.AllowanceCharge {
+			field := "BT-136"
+			if trim(ac.ChargeIndicator) == "true" {
+				field = "BT-141"
+			}
+			line := &inv.Lines[len(inv.Lines)-1]
+			line.AllowanceCharges = append(line.AllowanceCharges, ac.allowanceCharge(r, field))
+		}
 	}
 	if r.err != nil {
 		return nil, r.err
@@ -559,6 +568,38 @@ type ciiTax struct {
 	RateApplicablePercent string `xml:"RateApplicablePercent"`
 }
 
+type ciiAllowanceCharge struct {
+	ChargeIndicator struct {
+		Indicator string `xml:"Indicator"`
+	} `xml:"ChargeIndicator"`
+	CalculationPercent string `xml:"CalculationPercent"`
+	BasisAmount        string `xml:"BasisAmount"`
+	ActualAmount       string `xml:"ActualAmount"`
+	ReasonCode         string `xml:"ReasonCode"`
+	Reason             string `xml:"Reason"`
+	CategoryTradeTax   ciiTax `xml:"CategoryTradeTax"`
+}
+
+// allowanceCharge reads a CII allowance or charge; fields name the business
+// terms of the allowance and of the charge.
+func (ac ciiAllowanceCharge) allowanceCharge(r *reader, allowanceField, chargeField string) AllowanceCharge {
+	charge := trim(ac.ChargeIndicator.Indicator) == "true"
+	field := allowanceField
+	if charge {
+		field = chargeField
+	}
+	return AllowanceCharge{
+		Charge:      charge,
+		Amount:      r.amount(field, ac.ActualAmount),
+		BaseAmount:  r.amount(field, ac.BasisAmount),
+		Percent:     r.amount(field, ac.CalculationPercent),
+		VATCategory: trim(ac.CategoryTradeTax.CategoryCode),
+		VATRate:     r.amount(field, ac.CategoryTradeTax.RateApplicablePercent),
+		Reason:      trim(ac.Reason),
+		ReasonCode:  trim(ac.ReasonCode),
+	}
+}
+
 type ciiLine struct {
 	Document struct {
 		LineID string `xml:"LineID"`
@@ -577,8 +618,9 @@ type ciiLine struct {
 		BilledQuantity ublQuantity `xml:"BilledQuantity"`
 	} `xml:"SpecifiedLineTradeDelivery"`
 	Settlement struct {
-		Tax ciiTax `xml:"ApplicableTradeTax"`
-		Sum struct {
+		Tax              ciiTax               `xml:"ApplicableTradeTax"`
+		AllowanceCharges []ciiAllowanceCharge `xml:"SpecifiedTradeAllowanceCharge"`
+		Sum              struct {
 			LineTotalAmount string `xml:"LineTotalAmount"`
 		} `xml:"SpecifiedTradeSettlementLineMonetarySummation"`
 	} `xml:"SpecifiedLineTradeSettlement"`
@@ -623,19 +665,9 @@ type ciiDoc struct {
 					BICID string `xml:"BICID"`
 				} `xml:"PayeeSpecifiedCreditorFinancialInstitution"`
 			} `xml:"SpecifiedTradeSettlementPaymentMeans"`
-			Taxes            []ciiTax `xml:"ApplicableTradeTax"`
-			AllowanceCharges []struct {
-				ChargeIndicator struct {
-					Indicator string `xml:"Indicator"`
-				} `xml:"ChargeIndicator"`
-				CalculationPercent string `xml:"CalculationPercent"`
-				BasisAmount        string `xml:"BasisAmount"`
-				ActualAmount       string `xml:"ActualAmount"`
-				ReasonCode         string `xml:"ReasonCode"`
-				Reason             string `xml:"Reason"`
-				CategoryTradeTax   ciiTax `xml:"CategoryTradeTax"`
-			} `xml:"SpecifiedTradeAllowanceCharge"`
-			Terms []struct {
+			Taxes            []ciiTax             `xml:"ApplicableTradeTax"`
+			AllowanceCharges []ciiAllowanceCharge `xml:"SpecifiedTradeAllowanceCharge"`
+			Terms            []struct {
 				Description string  `xml:"Description"`
 				DueDate     ciiDate `xml:"DueDateDateTime"`
 			} `xml:"SpecifiedTradePaymentTerms"`
@@ -728,21 +760,7 @@ func (doc *ciiDoc) invoice() (*Invoice, error) {
 		inv.DueDate = r.ciiDate("BT-9", st.Terms[0].DueDate)
 	}
 	for _, ac := range st.AllowanceCharges {
-		charge := trim(ac.ChargeIndicator.Indicator) == "true"
-		field := "BT-92"
-		if charge {
-			field = "BT-99"
-		}
-		inv.AllowanceCharges = append(inv.AllowanceCharges, AllowanceCharge{
-			Charge:      charge,
-			Amount:      r.amount(field, ac.ActualAmount),
-			BaseAmount:  r.amount(field, ac.BasisAmount),
-			Percent:     r.amount(field, ac.CalculationPercent),
-			VATCategory: trim(ac.CategoryTradeTax.CategoryCode),
-			VATRate:     r.amount(field, ac.CategoryTradeTax.RateApplicablePercent),
-			Reason:      trim(ac.Reason),
-			ReasonCode:  trim(ac.ReasonCode),
-		})
+		inv.AllowanceCharges = append(inv.AllowanceCharges, ac.allowanceCharge(r, "BT-92", "BT-99"))
 	}
 	for _, t := range st.Taxes {
 		inv.VAT = append(inv.VAT, VATBreakdown{
@@ -784,6 +802,10 @@ func (doc *ciiDoc) invoice() (*Invoice, error) {
 			ItemName:     trim(l.Product.Name),
 			SellerItemID: trim(l.Product.SellerAssignedID),
 		})
+		for _, ac := range l.Settlement.AllowanceCharges {
+			line := &inv.Lines[len(inv.Lines)-1]
+			line.AllowanceCharges = append(line.AllowanceCharges, ac.allowanceCharge(r, "BT-136", "BT-141"))
+		}
 	}
 	if r.err != nil {
 		return nil, r.err
