@@ -25,6 +25,12 @@
 //	                     PRICE_AMOUNT, PRICE_CURRENCY, TAX (2005 also TAX_DETAILS/TAX), LOWER_BOUND
 //	images           MIME_INFO/MIME with MIME_TYPE image/*: MIME_SOURCE
 //
+// The namespace is checked on the root: its default namespace (or the
+// namespace of its prefix, as in <bme:BMECAT xmlns:bme="…">) must be one
+// of the BMEcat 1.2 or 2005 namespaces, or none as in DTD-based files.
+// Elements with another prefix, such as user-defined extensions, are
+// skipped.
+//
 // TAX is a fraction in both versions ("0.19"); a percentage ("19") is a
 // per-product problem, not a guess (see catalog.ParseVATFraction).
 //
