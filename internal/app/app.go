@@ -173,6 +173,7 @@ func New(ctx context.Context, c Config, o Options) (*App, error) {
 	a.Web.AddPanel(demandHandlers.CallsPanel)
 	tenderHandlers := tender.NewHandlers(a.Tenders, a.Web)
 	assemblyHandlers := assembly.NewHandlers(a.Assemblies, a.Web)
+	a.Web.AddPanel(assemblyHandlers.Panel)
 	a.Routes = slices.Concat(memberHandlers.Routes(), demandHandlers.Routes(), tenderHandlers.Routes(), assemblyHandlers.Routes(), adminHandlers.Routes())
 
 	reg := prometheus.NewRegistry()

@@ -306,3 +306,15 @@ func TestAssemblyAPI(t *testing.T) {
 		t.Fatalf("supplier: %d", code)
 	}
 }
+
+func TestDashboardShowsTheNextAssembly(t *testing.T) {
+	e := newEnv(t, "")
+	_, next := e.demoAssemblies()
+	code, body := e.do(e.client("einkauf@kassel.example"), "GET", "/", nil)
+	if code != 200 || !strings.Contains(body, `href="/assemblies/`+next+`"`) || !strings.Contains(body, "Generalversammlung") {
+		t.Fatalf("dashboard: %d", code)
+	}
+	if _, body := e.do(e.client("vertrieb@rms.example"), "GET", "/", nil); strings.Contains(body, "/assemblies/") {
+		t.Fatal("a supplier sees the assembly panel")
+	}
+}

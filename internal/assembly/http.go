@@ -554,3 +554,24 @@ func (h *Handlers) events(w http.ResponseWriter, r *http.Request) error {
 		}
 	}
 }
+
+// Panel is the dashboard box with the assemblies to come or in session.
+func (h *Handlers) Panel(r *http.Request, p *web.Page) (web.Panel, bool, error) {
+	if !web.Actor(r).Can(auth.ViewAssemblies) {
+		return web.Panel{}, false, nil
+	}
+	as, err := h.svc.store.Assemblies(r.Context(), h.svc.db)
+	if err != nil {
+		return web.Panel{}, false, err
+	}
+	panel := web.Panel{Title: p.T("assembly.panel_title"), Empty: p.T("assembly.panel_empty")}
+	for i := len(as) - 1; i >= 0; i-- { // soonest first
+		a := as[i]
+		if a.Status == Closed {
+			continue
+		}
+		panel.Items = append(panel.Items, web.PanelItem{Text: a.Title, Href: "/assemblies/" + a.ID,
+			Note: p.DateTime(a.StartsAt) + " · " + p.T("assembly.status."+string(a.Status))})
+	}
+	return panel, true, nil
+}
