@@ -772,7 +772,10 @@ var (
 // guard is the byte source of the decoder. It counts bytes and refuses to
 // deliver more than maxToken bytes since mark (reset after every token) and
 // more than maxBytes in all, so neither one huge token nor a huge file can
-// make the decoder buffer without bound.
+// make the decoder buffer without bound. It is deliberately not an
+// io.ByteReader: the decoder then reads through its own bufio.Reader, one
+// call per 4 KiB instead of one per byte, and the token limit holds to
+// within that read-ahead.
 type guard struct {
 	br       *bufio.Reader
 	n, mark  int64
@@ -800,17 +803,6 @@ func (g *guard) allowance(want int) (int, error) {
 		want = int(min(int64(want), left))
 	}
 	return want, nil
-}
-
-func (g *guard) ReadByte() (byte, error) {
-	if _, err := g.allowance(1); err != nil {
-		return 0, err
-	}
-	b, err := g.br.ReadByte()
-	if err == nil {
-		g.n++
-	}
-	return b, err
 }
 
 func (g *guard) Read(p []byte) (int, error) {
