@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"kopit/internal/demo"
 )
@@ -25,7 +26,9 @@ var demoSuppliers = []string{"Rhein-Main Systemhaus GmbH", "HessenNet IT-Service
 // after logging out. Each page must have a title, one h1 and pass axe.
 func TestLoginAndVisitEveryPage(t *testing.T) {
 	forEachDB(t, func(t *testing.T, k *kopit) {
-		b := k.open(t)
+		// Every module's pages with axe on each: more than the default
+		// journey time on a loaded machine.
+		b := k.openWithin(t, 2*time.Minute)
 		b.login(adminEmail, demo.Password)
 
 		b.visit("/", "dashboard", 200)
