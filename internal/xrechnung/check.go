@@ -1,6 +1,7 @@
 package xrechnung
 
 import (
+	"errors"
 	"sort"
 	"strings"
 )
@@ -43,7 +44,8 @@ func Check(inv *Invoice) []Finding {
 	case inv.BuyerReference == "":
 		add(CodeBuyerReferenceMissing, "BT-10", "")
 	case LooksLikeLeitwegID(inv.BuyerReference):
-		if e := ValidateLeitwegID(inv.BuyerReference); e != nil {
+		var e *Error
+		if errors.As(ValidateLeitwegID(inv.BuyerReference), &e) {
 			add(e.Code, e.Field, "", e.Args...)
 		}
 	}

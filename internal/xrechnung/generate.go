@@ -158,7 +158,7 @@ func validateForGeneration(inv *Invoice) error {
 		return bad("BT-20")
 	}
 	if LooksLikeLeitwegID(inv.BuyerReference) {
-		if e := ValidateLeitwegID(inv.BuyerReference); e != nil {
+		if ValidateLeitwegID(inv.BuyerReference) != nil {
 			return bad("BT-10")
 		}
 	}

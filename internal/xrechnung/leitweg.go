@@ -39,7 +39,7 @@ func LooksLikeLeitwegID(s string) bool {
 // It returns nil when the ID is valid, otherwise an *Error with
 // CodeLeitwegFormat or CodeLeitwegCheckDigit (whose second argument gives the
 // right check digits).
-func ValidateLeitwegID(s string) *Error {
+func ValidateLeitwegID(s string) error {
 	parts := strings.Split(s, "-")
 	if len(parts) < 2 || len(parts) > 3 {
 		return newError(CodeLeitwegFormat, "BT-10", s)
@@ -55,8 +55,7 @@ func ValidateLeitwegID(s string) *Error {
 	if len(coarse) < 2 || len(coarse) > 12 || !isDigits(coarse) || len(check) != 2 || !isDigits(check) {
 		return newError(CodeLeitwegFormat, "BT-10", s)
 	}
-	want := LeitwegCheckDigits(coarse + fine)
-	if want != check {
+	if want := LeitwegCheckDigits(coarse + fine); want != check {
 		return newError(CodeLeitwegCheckDigit, "BT-10", s, want)
 	}
 	return nil

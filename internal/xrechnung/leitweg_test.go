@@ -1,6 +1,9 @@
 package xrechnung
 
-import "testing"
+import (
+	"errors"
+	"testing"
+)
 
 func TestLeitwegID(t *testing.T) {
 	// The worked example of the Leitweg-ID format specification (KoSIT):
@@ -44,7 +47,10 @@ func TestLeitwegID(t *testing.T) {
 		if !tc.looksLike {
 			continue
 		}
-		err := ValidateLeitwegID(tc.id)
+		var err *Error
+		if e := ValidateLeitwegID(tc.id); e != nil && !errors.As(e, &err) {
+			t.Fatalf("%q: %T", tc.id, e)
+		}
 		switch {
 		case tc.code == "" && err != nil:
 			t.Errorf("%q: %v", tc.id, err)
