@@ -215,13 +215,8 @@ func (h *Handlers) page(w http.ResponseWriter, r *http.Request, code int, p *web
 			d.CheckedIn = true
 		}
 	}
-	d.Represented = d.Present
-	for _, px := range d.Proxies {
-		_, here := mode[px.GrantorOrgID]
-		_, holderHere := mode[px.HolderOrgID]
-		if !here && holderHere {
-			d.Represented++
-		}
+	if d.Represented, _, err = h.svc.Represented(ctx, asm.ID); err != nil {
+		return err
 	}
 	d.QuorumRequired, d.QuorumReached = Quorum(d.Represented, d.Members, asm.QuorumPercent)
 	may, viaProxy, err := h.svc.MayVoteFor(ctx, a, asm.ID)

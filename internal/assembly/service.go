@@ -454,6 +454,17 @@ func (s *Service) OpenPoll(ctx context.Context, a audit.Actor, assemblyID, pollI
 	if asm.Status != Open {
 		return errs.E(errs.Conflict, "assembly.error.not_open")
 	}
+	if asm.QuorumPercent > 0 {
+		// The statute's quorum must be there when a vote is taken.
+		represented, members, err := s.Represented(ctx, asm.ID)
+		if err != nil {
+			return err
+		}
+		if required, ok := Quorum(represented, members, asm.QuorumPercent); !ok {
+			return s.refuse(ctx, a, "", "assembly.poll_refused", "assembly", asm.ID,
+				errs.E(errs.Conflict, "assembly.error.no_quorum", represented, required), map[string]any{"poll": pollID})
+		}
+	}
 	return s.db.InTx(ctx, func(tx *db.Tx) error {
 		ok, err := s.store.openPoll(ctx, tx, pollID, now)
 		if err != nil {
@@ -464,6 +475,36 @@ func (s *Service) OpenPoll(ctx context.Context, a audit.Actor, assemblyID, pollI
 		}
 		return audit.Record(ctx, tx, now, a, "", "assembly.poll_opened", "assembly", asm.ID, map[string]any{"poll": pollID})
 	})
+}
+
+// Represented counts the members present now, in person, online or through
+// a proxy holder who is present, and the members of the register.
+func (s *Service) Represented(ctx context.Context, assemblyID string) (represented, members int, err error) {
+	att, err := s.store.Attendance(ctx, s.db, assemblyID)
+	if err != nil {
+		return 0, 0, err
+	}
+	proxies, err := s.store.Proxies(ctx, s.db, assemblyID)
+	if err != nil {
+		return 0, 0, err
+	}
+	all, err := s.dir.MemberOrganisations(ctx)
+	if err != nil {
+		return 0, 0, err
+	}
+	here := map[string]bool{}
+	for _, a := range att {
+		if a.Present() {
+			here[a.OrgID] = true
+		}
+	}
+	represented = len(here)
+	for _, p := range proxies {
+		if !here[p.GrantorOrgID] && here[p.HolderOrgID] {
+			represented++
+		}
+	}
+	return represented, len(all), nil
 }
 
 // ClosePoll closes a poll, counts its ballots and stores the result with

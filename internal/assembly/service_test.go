@@ -441,3 +441,40 @@ func TestConveneRefusesShortNotice(t *testing.T) {
 		t.Fatalf("refusal audited %d times", n)
 	}
 }
+
+// A statute quorum: no vote is taken while too few members are there.
+func TestQuorumBeforeAVote(t *testing.T) {
+	ctx := context.Background()
+	d := testkit.NewSQLite(t)
+	f := newFixture(t, d, 4, 1)
+	if _, err := f.svc.SetStatute(ctx, f.board, StatuteInput{NoticeDays: "14", MotionDays: "7", QuorumPercent: "50"}); err != nil {
+		t.Fatal(err)
+	}
+	f.clock.Set(f.asm.ConvenedAt)
+	asm, err := f.svc.Convene(ctx, f.board, ConveneInput{Title: "GV mit Quorum", Form: "virtual", Date: "2026-03-20", Time: "14:00",
+		VideoLink: "https://video.example.org/q", Agenda: "Beschluss"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.clock.Set(asm.StartsAt)
+	if err := f.svc.OpenAssembly(ctx, f.board, asm.ID); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.svc.RecordAttendance(ctx, f.board, asm.ID, "user-00-00", "online"); err != nil {
+		t.Fatal(err)
+	}
+	p, err := f.svc.CreatePoll(ctx, f.board, asm.ID, PollInput{Kind: "motion", Title: "Beschluss", Majority: "simple"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := f.svc.OpenPoll(ctx, f.board, asm.ID, p.ID); errs.CodeOf(err) != errs.Conflict {
+		t.Fatalf("1 of 4 present, quorum 50 %%: %v", err)
+	}
+	// A proxy for a second member makes two of four.
+	if err := f.svc.RecordProxy(ctx, f.board, asm.ID, ProxyInput{Grantor: "org-01", Holder: "user-00-00", Document: "Vollmacht"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.svc.OpenPoll(ctx, f.board, asm.ID, p.ID); err != nil {
+		t.Fatalf("2 of 4: %v", err)
+	}
+}
