@@ -114,7 +114,8 @@ func Parse(r io.Reader) (*Invoice, error) {
 		case xml.StartElement:
 			root = t
 		case xml.CharData:
-			if len(bytes.TrimSpace(t)) > 0 {
+			// A UTF-8 byte order mark, as Windows tools write it, is not text.
+			if len(bytes.TrimSpace(bytes.TrimPrefix(t, []byte("\ufeff")))) > 0 {
 				return fail(errors.New("text before the root element"))
 			}
 			continue

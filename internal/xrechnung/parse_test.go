@@ -98,10 +98,17 @@ func TestParseLimits(t *testing.T) {
 	if _, err := Parse(bytes.NewReader(edit(t, ubl, `<cbc:Note>`, `<cbc:Note>`+ok, 1))); err != nil {
 		t.Fatalf("depth %d: %v", MaxDepth, err)
 	}
-	// A comment, processing instruction and white space around the root are fine.
+	// Comments, processing instructions and white space around the root are fine.
 	wrapped := append(append([]byte("\n<!-- before -->\n"), bytes.TrimPrefix(ubl, []byte(xmlDecl(ubl)))...), "\n<!-- after --><?pi x?>\n"...)
 	if _, err := Parse(bytes.NewReader(wrapped)); err != nil {
 		t.Fatalf("comments around the root: %v", err)
+	}
+	// So is a UTF-8 byte order mark.
+	if _, err := Parse(bytes.NewReader(append([]byte("\ufeff"), ubl...))); err != nil {
+		t.Fatalf("byte order mark: %v", err)
+	}
+	if _, err := Parse(strings.NewReader("\ufeff\ufeff<x/>")); !errors.Is(err, &Error{Code: CodeMalformed}) {
+		t.Fatalf("two byte order marks: %v", err)
 	}
 }
 
