@@ -611,7 +611,7 @@ func (s *Service) MayVoteFor(ctx context.Context, a *auth.Actor, assemblyID stri
 // Vote casts the ballot of one member. The receipt code is returned once and
 // never stored; the ballot keeps only its hash.
 func (s *Service) Vote(ctx context.Context, a *auth.Actor, assemblyID, pollID string, in VoteInput) (string, error) {
-	p, err := s.store.Poll(ctx, s.db, assemblyID, pollID)
+	p, err := s.store.pollForBallot(ctx, s.db, assemblyID, pollID)
 	if err != nil {
 		return "", err
 	}

@@ -388,6 +388,21 @@ func (s Store) Poll(ctx context.Context, q db.Querier, assemblyID, pollID string
 	return p, err
 }
 
+// pollForBallot loads what a ballot needs of its poll, and nothing more
+// (no count of voters): it runs once per ballot.
+func (s Store) pollForBallot(ctx context.Context, q db.Querier, assemblyID, pollID string) (Poll, error) {
+	p := Poll{ID: pollID, AssemblyID: assemblyID}
+	err := q.QueryRowContext(ctx, "SELECT kind, secret, votes_per_ballot, status FROM assembly_polls WHERE id = ? AND assembly_id = ?",
+		pollID, assemblyID).Scan(&p.Kind, &p.Secret, &p.VotesPerBallot, &p.Status)
+	if err != nil {
+		return p, notFound(err)
+	}
+	if p.Kind == ElectionPoll {
+		p.Candidates, err = s.candidates(ctx, q, p.ID)
+	}
+	return p, err
+}
+
 func (Store) candidates(ctx context.Context, q db.Querier, pollID string) ([]Candidate, error) {
 	rows, err := q.QueryContext(ctx, "SELECT id, name, position FROM assembly_candidates WHERE poll_id = ? ORDER BY position", pollID)
 	if err != nil {
