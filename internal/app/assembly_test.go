@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"kopit/internal/assembly"
+	"kopit/internal/member"
+	"kopit/internal/platform/auth"
 	"kopit/internal/platform/clock"
 )
 
@@ -283,11 +285,32 @@ func TestAssemblyRegisterCSV(t *testing.T) {
 		t.Fatalf("register: %d", code)
 	}
 	lines := strings.Split(strings.TrimSpace(strings.TrimPrefix(body, "\ufeff")), "\n")
-	if len(lines) != 26 || !strings.HasPrefix(lines[0], "Mitgliedsnummer;Mitglied;Art;Beitritt;Geschäftsanteile;Stimmen;Vertretung") {
+	if len(lines) != 26 || !strings.HasPrefix(lines[0], "Mitgliedsnummer;Mitglied;Art;Beitritt;Geschäftsanteile;Geschäftsanteile – Verlauf") {
 		t.Fatalf("register: %d lines, header %q", len(lines), lines[0])
 	}
-	if !strings.Contains(body, "1;Hessische Zentrale für Datenverarbeitung;Landesbehörde / Landes-IT;18.06.2015;10;1;Vertretung HZD") {
+	today := e.clock.Now().In(clock.Berlin).Format("02.01.2006")
+	if !strings.Contains(body, "1;Hessische Zentrale für Datenverarbeitung;Landesbehörde / Landes-IT;18.06.2015;10;"+today+": 10;1;Vertretung HZD") {
 		t.Errorf("register row for HZD missing:\n%s", body)
+	}
+	// A change of shares in the register appears in the history.
+	admin, err := e.app.Auth.SessionActor(t.Context(), mustLogin(e, "admin@kop-it.example"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	hzd, err := e.app.Members.Store().Organisation(t.Context(), e.app.DB, auth.AllScope(), e.org("Hessische Zentrale für Datenverarbeitung"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.clock.Advance(48 * time.Hour)
+	in := member.OrgInput{Kind: string(hzd.Kind), Name: hzd.Name, ShortName: hzd.ShortName, MemberNumber: "1", Street: hzd.Street,
+		Postcode: hzd.Postcode, City: hzd.City, JoinedOn: "2015-06-18", Shares: "12", RegisterID: hzd.RegisterID, NUTS: hzd.NUTS, Email: hzd.Email}
+	if _, err := e.app.Members.UpdateOrganisation(t.Context(), admin, auth.AllScope(), hzd.ID, in); err != nil {
+		t.Fatal(err)
+	}
+	later := e.clock.Now().In(clock.Berlin).Format("02.01.2006")
+	_, body = e.do(e.client("vorstand@hzd.example"), "GET", "/assemblies/register.csv", nil)
+	if !strings.Contains(body, `;12;"`+today+": 10; "+later+`: 12";1;`) {
+		t.Errorf("share history after a change:\n%s", body)
 	}
 }
 

@@ -4,10 +4,14 @@ import (
 	"bytes"
 	"context"
 	"encoding/csv"
+	"encoding/json"
+	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
 
+	"kopit/internal/platform/audit"
+	"kopit/internal/platform/auth"
 	"kopit/internal/platform/i18n"
 	"kopit/internal/platform/web"
 )
@@ -33,9 +37,14 @@ func (s *Service) RegisterRows(ctx context.Context, lang string) ([][]string, er
 	if err != nil {
 		return nil, err
 	}
+	history, err := s.shareHistory(ctx, lang)
+	if err != nil {
+		return nil, err
+	}
 	t := func(k string) string { return s.cat.T(lang, k) }
 	rows := [][]string{{t("assembly.register.number"), t("assembly.register.name"), t("assembly.register.kind"),
-		t("assembly.register.joined"), t("assembly.register.shares"), t("assembly.register.votes"), t("assembly.register.representatives")}}
+		t("assembly.register.joined"), t("assembly.register.shares"), t("assembly.register.share_history"), t("assembly.register.votes"),
+		t("assembly.register.representatives")}}
 	for _, m := range members {
 		o := full[m.ID]
 		var names []string
@@ -50,9 +59,49 @@ func (s *Service) RegisterRows(ctx context.Context, lang string) ([][]string, er
 		}
 		// One member, one vote, whatever its shares (§ 43 Abs. 3 GenG).
 		rows = append(rows, []string{strconv.FormatInt(o.MemberNumber, 10), o.Name, s.cat.T(lang, "kind."+string(o.Kind)), joined,
-			strconv.FormatInt(o.Shares, 10), "1", strings.Join(names, ", ")})
+			strconv.FormatInt(o.Shares, 10), strings.Join(history[m.ID], "; "), "1", strings.Join(names, ", ")})
 	}
 	return rows, nil
+}
+
+// shareHistory reads the history of every member's shares from the audit
+// log, where the member register records each organisation as created and
+// every change with its figures before and after: the append-only,
+// hash-chained log is the register's history, so it is not kept twice.
+// Each entry reads "<date of the entry>: <shares>".
+func (s *Service) shareHistory(ctx context.Context, lang string) (map[string][]string, error) {
+	entries, _, err := audit.List(ctx, s.db, auth.AllScope(), audit.Filter{EntityType: "organisation", Action: "organisation.", Limit: 1 << 20})
+	if err != nil {
+		return nil, err
+	}
+	type figures struct {
+		Shares *int64 `json:"shares"`
+	}
+	var d struct {
+		figures
+		Before *figures `json:"before"`
+		After  *figures `json:"after"`
+	}
+	out := map[string][]string{}
+	for i := len(entries) - 1; i >= 0; i-- { // oldest first
+		e := entries[i]
+		d.Shares, d.Before, d.After = nil, nil, nil
+		if err := json.Unmarshal([]byte(e.Details), &d); err != nil {
+			return nil, fmt.Errorf("audit entry %d: %w", e.Seq, err)
+		}
+		var n *int64
+		switch {
+		case e.Action == "organisation.created" && d.Shares != nil && *d.Shares > 0:
+			n = d.Shares
+		case e.Action == "organisation.updated" && d.Before != nil && d.After != nil && d.Before.Shares != nil && d.After.Shares != nil &&
+			*d.Before.Shares != *d.After.Shares:
+			n = d.After.Shares
+		}
+		if n != nil {
+			out[e.EntityID] = append(out[e.EntityID], i18n.Date(lang, e.At)+": "+strconv.FormatInt(*n, 10))
+		}
+	}
+	return out, nil
 }
 
 func (h *Handlers) registerCSV(w http.ResponseWriter, r *http.Request) error {
