@@ -183,9 +183,12 @@ func TestTenderJourney(t *testing.T) {
 			t.Fatalf("after saving the settings: on %s (errors %q)", p, pm.texts(".kern-error"))
 		}
 		pm.expectText(`[role="status"]`, "Gespeichert.")
-		const method = "Erweiterte Richtwertmethode (UfAB 2018) (Schwankungsbreite 5 %, die bessere Leistung); Bei Gleichstand: die höhere Leistung"
+		const method = "Erweiterte Richtwertmethode (UfAB 2018) (Schwankungsbreite 5 %, die bessere Leistung); Bei Gleichstand: die höhere Leistung (Wie wird gewertet?)"
 		if got := pm.dd("Wertungsmethode"); got != method {
 			t.Errorf("draft tender: method %q, want %q", got, method)
+		}
+		if n := pm.count(`a[href="/hilfe/wertung#m-extended_ratio"]`); n != 1 {
+			t.Errorf("draft tender: %d links to the help on the extended ratio method, want 1", n)
 		}
 
 		pm.submit(`form[action="`+tenderPath+`/publish"] button[type="submit"]`, "published tender (office)", 200)
