@@ -23,6 +23,15 @@ const (
 	ViewAssemblies      Permission = "assemblies.view"   // the general assembly: every member may inspect it (§ 47 Abs. 3 GenG)
 	ManageAssemblies    Permission = "assemblies.manage" // the board: convene, chair, record attendance and proxies, run polls
 	Vote                Permission = "assemblies.vote"   // cast the member's vote, submit motions
+	// Framework agreements: the office records them, members entitled to one
+	// see it and its catalogue, the supplier sees its own.
+	ViewAgreements   Permission = "agreements.view"
+	ManageAgreements Permission = "agreements.manage"
+	ImportCatalogues Permission = "catalogues.import" // the supplier (or the office) imports the catalogue
+	ViewCallOffs     Permission = "calloffs.view"
+	CallOff          Permission = "calloffs.create"   // fill the cart, call off, approve another buyer's call-off, confirm receipt
+	FulfilCallOffs   Permission = "calloffs.fulfil"   // the supplier confirms, rejects, delivers and invoices
+	ManagePurchasing Permission = "purchasing.manage" // a member admin sets the second-approval threshold
 )
 
 // Reach is how far a grant extends over tenants.
@@ -44,6 +53,7 @@ var grants = map[Role]map[Permission]Reach{
 		ManageOutbox: ReachAll, ManageOwnProfile: ReachOwn,
 		ViewProjects: ReachAll, ManageProjects: ReachAll, ViewCalls: ReachAll, ViewTenders: ReachAll, ManageTenders: ReachAll,
 		ViewAssemblies: ReachAll,
+		ViewAgreements: ReachAll, ManageAgreements: ReachAll, ImportCatalogues: ReachAll, ViewCallOffs: ReachAll,
 	},
 	// The board (Vorstand) convenes and chairs the general assembly.
 	Board: {
@@ -53,6 +63,7 @@ var grants = map[Role]map[Permission]Reach{
 	ProcurementManager: {
 		ViewDashboard: ReachAll, ViewOrganisations: ReachAll, ViewUsers: ReachAll, ManageOwnProfile: ReachOwn,
 		ViewProjects: ReachAll, ManageProjects: ReachAll, ViewCalls: ReachAll, ViewTenders: ReachAll, ManageTenders: ReachAll,
+		ViewAgreements: ReachAll, ManageAgreements: ReachAll, ImportCatalogues: ReachAll, ViewCallOffs: ReachAll,
 	},
 	LegalAdvisor: {
 		ViewDashboard: ReachAll, ViewOrganisations: ReachAll, ManageOwnProfile: ReachOwn,
@@ -63,10 +74,12 @@ var grants = map[Role]map[Permission]Reach{
 	MemberAdmin: {
 		ViewDashboard: ReachOwn, ViewOrganisations: ReachRegister, ViewUsers: ReachOwn, ManageUsers: ReachOwn,
 		ViewAudit: ReachOwn, ManageOwnProfile: ReachOwn, ViewCalls: ReachOwn, AnswerCalls: ReachOwn, ViewAssemblies: ReachOwn,
+		ViewAgreements: ReachOwn, ViewCallOffs: ReachOwn, ManagePurchasing: ReachOwn, CallOff: ReachOwn,
 	},
 	MemberBuyer: {
 		ViewDashboard: ReachOwn, ViewOrganisations: ReachRegister, ManageOwnProfile: ReachOwn,
 		ViewCalls: ReachOwn, AnswerCalls: ReachOwn, ViewAssemblies: ReachOwn,
+		ViewAgreements: ReachOwn, ViewCallOffs: ReachOwn, CallOff: ReachOwn,
 	},
 	// The representative holds the member's one vote (§ 43 Abs. 3–4 GenG).
 	MemberRepresentative: {
@@ -75,6 +88,7 @@ var grants = map[Role]map[Permission]Reach{
 	},
 	SupplierUser: {
 		ViewDashboard: ReachOwn, ViewOrganisations: ReachOwn, ManageOwnProfile: ReachOwn, TakePart: ReachOwn,
+		ViewAgreements: ReachOwn, ImportCatalogues: ReachOwn, ViewCallOffs: ReachOwn, FulfilCallOffs: ReachOwn,
 	},
 }
 

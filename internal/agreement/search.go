@@ -1,0 +1,221 @@
+package agreement
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"kopit/internal/agreement/stem"
+	"kopit/internal/platform/auth"
+	"kopit/internal/platform/db"
+	"kopit/internal/platform/money"
+)
+
+// The search uses each database's own full-text engine, so that several
+// kopit instances on one PostgreSQL share one index:
+//
+//   - PostgreSQL: to_tsvector('german', search_text) with a GIN index
+//     (migration 00013); the query is a prefix query of its words
+//     (to_tsquery('german', 'notebooks:* & 14:*')), which PostgreSQL stems with
+//     the same German Snowball stemmer.
+//   - SQLite: an FTS5 table whose rows share the rowid of catalogue_items and
+//     hold the text stemmed in Go (package stem); the query is stemmed the same
+//     way. The FTS5 table is derived data: it is created here at start-up and
+//     filled from catalogue_items when it is empty, and written in the same
+//     transaction as the item (indexItem). It is not in the migration because
+//     FTS5's shadow tables would make the two engines' schemas differ.
+
+func ensureSearchIndex(ctx context.Context, d *db.DB) error {
+	if d.Dialect() != db.SQLite {
+		return nil
+	}
+	return d.InTx(ctx, func(tx *db.Tx) error {
+		if _, err := tx.ExecContext(ctx, "CREATE VIRTUAL TABLE IF NOT EXISTS catalogue_fts USING fts5(stems, tokenize = 'unicode61 remove_diacritics 0')"); err != nil {
+			return fmt.Errorf("create search index: %w", err)
+		}
+		var indexed, items int
+		if err := tx.QueryRowContext(ctx, "SELECT (SELECT COUNT(*) FROM catalogue_fts), (SELECT COUNT(*) FROM catalogue_items)").Scan(&indexed, &items); err != nil {
+			return err
+		}
+		if indexed > 0 || items == 0 {
+			return nil
+		}
+		rows, err := tx.QueryContext(ctx, "SELECT rowid, search_text FROM catalogue_items")
+		if err != nil {
+			return err
+		}
+		type doc struct {
+			rowid int64
+			text  string
+		}
+		var docs []doc
+		for rows.Next() {
+			var d doc
+			if err := rows.Scan(&d.rowid, &d.text); err != nil {
+				rows.Close()
+				return err
+			}
+			docs = append(docs, d)
+		}
+		rows.Close()
+		for _, d := range docs {
+			if _, err := tx.ExecContext(ctx, "INSERT INTO catalogue_fts (rowid, stems) VALUES (?, ?)", d.rowid, stem.Words(d.text)); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// indexItem (re)writes an item's SQLite index entry in the item's transaction.
+func indexItem(ctx context.Context, tx *db.Tx, itemID, text string) error {
+	if tx.Dialect() != db.SQLite {
+		return nil
+	}
+	var rowid int64
+	if err := tx.QueryRowContext(ctx, "SELECT rowid FROM catalogue_items WHERE id = ?", itemID).Scan(&rowid); err != nil {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, "DELETE FROM catalogue_fts WHERE rowid = ?", rowid); err != nil {
+		return err
+	}
+	_, err := tx.ExecContext(ctx, "INSERT INTO catalogue_fts (rowid, stems) VALUES (?, ?)", rowid, stem.Words(text))
+	return err
+}
+
+// Sorts of the search result.
+const (
+	SortRelevance = "relevance"
+	SortPriceAsc  = "price"
+	SortPriceDesc = "price_desc"
+	SortName      = "name"
+)
+
+// Sorts lists the orders offered.
+var Sorts = []string{SortRelevance, SortPriceAsc, SortPriceDesc, SortName}
+
+// Query is a catalogue search.
+type Query struct {
+	Text        string
+	AgreementID string
+	SupplierID  string
+	CPV         string // a prefix of digits: "302" finds every 302… code
+	MinPrice    string // euro
+	MaxPrice    string
+	Sort        string
+	Offset      int
+	Limit       int
+}
+
+// Result is a page of hits and the number of all hits.
+type Result struct {
+	Items []Item
+	Total int
+}
+
+// Search finds active items of active agreements the actor may buy from
+// (members: the agreements they are entitled to; suppliers: their own; the
+// office: all).
+func (s *Service) Search(ctx context.Context, a *auth.Actor, q Query) (Result, error) {
+	return s.store.Search(ctx, s.db, viewerOf(a, auth.ViewAgreements), q)
+}
+
+// Search runs q for the viewer.
+func (Store) Search(ctx context.Context, qr db.Querier, v viewer, q Query) (Result, error) {
+	pred, args := v.agreementSQL()
+	where := []string{"i.active = 1", "a.status = 'active'", pred}
+	tokens := stem.Tokens(q.Text)
+	if len(tokens) > 8 {
+		tokens = tokens[:8]
+	}
+	from := "catalogue_items i JOIN agreements a ON a.id = i.agreement_id"
+	rank := "0"
+	var rankArgs []any
+	if len(tokens) > 0 {
+		if qr.Dialect() == db.Postgres {
+			parts := make([]string, len(tokens))
+			for i, t := range tokens {
+				parts[i] = t + ":*"
+			}
+			tsq := strings.Join(parts, " & ")
+			where = append(where, "to_tsvector('german', i.search_text) @@ to_tsquery('german', ?)")
+			args = append(args, tsq)
+			rank = "ts_rank(to_tsvector('german', i.search_text), to_tsquery('german', ?))"
+			rankArgs = []any{tsq}
+		} else {
+			parts := make([]string, len(tokens))
+			for i, t := range tokens {
+				parts[i] = `"` + stem.German(t) + `"*`
+			}
+			from = "catalogue_fts f JOIN catalogue_items i ON i.rowid = f.rowid JOIN agreements a ON a.id = i.agreement_id"
+			where = append(where, "catalogue_fts MATCH ?")
+			args = append(args, strings.Join(parts, " AND "))
+			// bm25 is lower for better matches; negate so that higher is better on both engines.
+			rank = "-bm25(catalogue_fts)"
+		}
+	}
+	if q.AgreementID != "" {
+		where, args = append(where, "i.agreement_id = ?"), append(args, q.AgreementID)
+	}
+	if q.SupplierID != "" {
+		where, args = append(where, "a.supplier_org_id = ?"), append(args, q.SupplierID)
+	}
+	if cpv := strings.TrimSpace(q.CPV); cpv != "" && isDigits(cpv) && len(cpv) <= 8 {
+		where, args = append(where, "i.cpv LIKE ?"), append(args, cpv+"%")
+	}
+	if p, err := money.ParseE4(q.MinPrice); err == nil && q.MinPrice != "" {
+		where, args = append(where, "i.price_e4 >= ?"), append(args, p)
+	}
+	if p, err := money.ParseE4(q.MaxPrice); err == nil && q.MaxPrice != "" {
+		where, args = append(where, "i.price_e4 <= ?"), append(args, p)
+	}
+	cond := strings.Join(where, " AND ")
+	var res Result
+	if err := qr.QueryRowContext(ctx, "SELECT COUNT(*) FROM "+from+" WHERE "+cond, args...).Scan(&res.Total); err != nil {
+		return res, fmt.Errorf("count hits: %w", err)
+	}
+	order := "i.short_description, i.id"
+	switch q.Sort {
+	case SortPriceAsc:
+		order = "i.price_e4, i.id"
+	case SortPriceDesc:
+		order = "i.price_e4 DESC, i.id"
+	case SortName:
+	default:
+		if len(tokens) > 0 {
+			order = "rank DESC, i.short_description, i.id"
+		}
+	}
+	limit := q.Limit
+	if limit <= 0 || limit > 100 {
+		limit = 25
+	}
+	all := append(append(rankArgs, args...), limit, max(q.Offset, 0))
+	rows, err := qr.QueryContext(ctx, "SELECT "+itemCols+", "+rank+" AS rank FROM "+from+" WHERE "+cond+" ORDER BY "+order+" LIMIT ? OFFSET ?", all...)
+	if err != nil {
+		return res, fmt.Errorf("search: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var it Item
+		var active int
+		var r float64
+		if err := rows.Scan(&it.ID, &it.AgreementID, &it.SupplierPID, &it.GTIN, &it.Manufacturer, &it.Short, &it.Long, &it.Unit,
+			&it.VATRate, &it.CPV, &it.ImageURL, &it.PriceE4, &it.ListPriceE4, &it.PriceVersion, &it.ValidFrom, &it.ValidTo, &active,
+			&it.AgreementRef, &it.AgreementTitle, &it.SupplierOrgID, &r); err != nil {
+			return res, err
+		}
+		it.Active = active == 1
+		res.Items = append(res.Items, it)
+	}
+	return res, rows.Err()
+}
+
+func isDigits(s string) bool {
+	for _, c := range s {
+		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	return s != ""
+}
