@@ -104,6 +104,14 @@ func (s *Service) Convene(ctx context.Context, a audit.Actor, in ConveneInput) (
 	if err != nil {
 		return asm, err
 	}
+	ids := make([]string, len(members))
+	for i, m := range members {
+		ids[i] = m.ID
+	}
+	orgs, err := s.dir.OrganisationsByID(ctx, ids)
+	if err != nil {
+		return asm, err
+	}
 	asm.ID, asm.ConvenedBy, asm.ConvenedAt = id.New(), a.AuditUserID(), now
 	for i := range asm.Agenda {
 		asm.Agenda[i].ID = id.New()
@@ -121,6 +129,15 @@ func (s *Service) Convene(ctx context.Context, a audit.Actor, in ConveneInput) (
 				}
 				if err := s.mailer.Enqueue(ctx, tx, r.Email, s.cat.T(r.Lang, "assembly.mail.subject", asm.Title),
 					s.invitation(r, asm)); err != nil {
+					return err
+				}
+				n++
+			}
+			if o := orgs[m.ID]; n == 0 && o.Email != "" {
+				// Every member must be invited (§ 46 Abs. 1 GenG): without a
+				// representative, the invitation goes to its general address.
+				r := member.Representative{OrgID: m.ID, Name: o.Name, Email: o.Email, Lang: "de"}
+				if err := s.mailer.Enqueue(ctx, tx, r.Email, s.cat.T(r.Lang, "assembly.mail.subject", asm.Title), s.invitation(r, asm)); err != nil {
 					return err
 				}
 				n++

@@ -37,7 +37,8 @@ func (f *fakeDirectory) OrganisationsByID(_ context.Context, ids []string) (map[
 	out := map[string]member.Organisation{}
 	for i, o := range f.orgs {
 		if slices.Contains(ids, o.ID) {
-			out[o.ID] = member.Organisation{ID: o.ID, Name: o.Name, Kind: o.Kind, MemberNumber: int64(i + 1), Shares: 1}
+			out[o.ID] = member.Organisation{ID: o.ID, Name: o.Name, Kind: o.Kind, MemberNumber: int64(i + 1), Shares: 1,
+				Email: "info@" + o.ID + ".example"}
 		}
 	}
 	return out, nil
@@ -100,6 +101,9 @@ func newFixture(t *testing.T, d *db.DB, n, reps0 int) *fixture {
 	}
 	if f.mail.n != len(f.dir.reps) {
 		t.Fatalf("invitations: %d mails, want %d", f.mail.n, len(f.dir.reps))
+	}
+	if members, mails, err := f.svc.store.InvitationCounts(context.Background(), d, f.asm.ID); err != nil || members != n || mails != len(f.dir.reps) {
+		t.Fatalf("invitations recorded: %d members, %d mails (%v)", members, mails, err)
 	}
 	f.clock.Set(f.asm.StartsAt)
 	if err := f.svc.OpenAssembly(context.Background(), f.board, f.asm.ID); err != nil {
@@ -420,6 +424,25 @@ func TestProxyLimitUnderConcurrency(t *testing.T) {
 			t.Fatalf("election %+v", closed.Election)
 		}
 	})
+}
+
+// A member without a representative is invited at its general address.
+func TestInvitationWithoutRepresentative(t *testing.T) {
+	ctx := context.Background()
+	d := testkit.NewSQLite(t)
+	f := newFixture(t, d, 3, 1)
+	f.dir.orgs = append(f.dir.orgs, member.OrgRef{ID: "org-99", Name: "Mitglied ohne Vertretung", Kind: auth.KindMunicipality})
+	f.clock.Set(f.asm.ConvenedAt)
+	before := f.mail.n
+	asm, err := f.svc.Convene(ctx, f.board, ConveneInput{Title: "GV", Form: "virtual", Date: "2026-03-27", Time: "10:00",
+		VideoLink: "https://v.example.org/gv", Agenda: "Bericht"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	members, mails, err := f.svc.store.InvitationCounts(ctx, d, asm.ID)
+	if err != nil || members != 4 || mails != 4 || f.mail.n-before != 4 {
+		t.Fatalf("%d members, %d mails recorded, %d sent (%v)", members, mails, f.mail.n-before, err)
+	}
 }
 
 // Convening inside the notice period is refused with the period and the
