@@ -208,8 +208,10 @@ func (in ConveneInput) Validate(now time.Time, st Statute) (Assembly, error) {
 	}
 	if strings.TrimSpace(in.MotionsDate) == "" {
 		if !a.StartsAt.IsZero() {
+			// The end of the day before the last day allowed, so the
+			// deadline lies at least MotionDays before the start.
 			d := a.StartsAt.In(clock.Berlin).AddDate(0, 0, -st.MotionDays)
-			a.MotionsUntil = time.Date(d.Year(), d.Month(), d.Day(), 24, 0, 0, 0, clock.Berlin).UTC().Add(-time.Second)
+			a.MotionsUntil = time.Date(d.Year(), d.Month(), d.Day(), 0, 0, 0, 0, clock.Berlin).Add(-time.Second).UTC()
 		}
 	} else if d, err := time.ParseInLocation("2006-01-02", strings.TrimSpace(in.MotionsDate), clock.Berlin); err != nil {
 		v.Add("motions_date", "error.date")
