@@ -2,15 +2,23 @@ package app_test
 
 import (
 	"context"
+	"fmt"
+	"io"
 	"net/http"
 	"net/url"
+	"os"
 	"regexp"
+	"slices"
+	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
 	"kopit/internal/assembly"
+	"kopit/internal/demo"
 	"kopit/internal/member"
+	"kopit/internal/platform/audit"
 	"kopit/internal/platform/auth"
 	"kopit/internal/platform/clock"
 )
@@ -340,4 +348,127 @@ func TestDashboardShowsTheNextAssembly(t *testing.T) {
 	if _, body := e.do(e.client("vertrieb@rms.example"), "GET", "/", nil); strings.Contains(body, "/assemblies/") {
 		t.Fatal("a supplier sees the assembly panel")
 	}
+}
+
+// TestBallotsOverHTTP is a measurement, not a timed test: with
+// KOPIT_ASSEMBLY_HTTP_BALLOTS=n, n further members' representatives, each
+// signed in and present, cast their ballot in one secret poll over HTTP on
+// loopback, 32 at a time. It reports ballots per second and latencies and
+// checks that the tally is exact.
+func TestBallotsOverHTTP(t *testing.T) {
+	n, _ := strconv.Atoi(os.Getenv("KOPIT_ASSEMBLY_HTTP_BALLOTS"))
+	if n <= 0 {
+		t.Skip("set KOPIT_ASSEMBLY_HTTP_BALLOTS=5000 to measure")
+	}
+	forEachEngine(t, func(t *testing.T, e *env) {
+		ctx := context.Background()
+		setup := time.Now()
+		hash, err := e.app.Auth.Hasher().Hash(demo.Password)
+		if err != nil {
+			t.Fatal(err)
+		}
+		emails := make([]string, n)
+		for i := 0; i < n; i++ {
+			o, err := e.app.Members.CreateOrganisation(ctx, audit.System{}, member.OrgInput{Kind: "municipality",
+				Name: fmt.Sprintf("Messgemeinde %05d", i), ShortName: fmt.Sprintf("MG %05d", i), MemberNumber: strconv.Itoa(100000 + i),
+				JoinedOn: "2020-01-01", Shares: "1"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			emails[i] = fmt.Sprintf("vertretung%05d@messgemeinde.example", i)
+			if _, err := e.app.Members.CreateUser(ctx, audit.System{}, member.UserInput{OrgID: o.ID, Name: fmt.Sprintf("Vertretung %05d", i),
+				Email: emails[i], Roles: []string{"member_representative"}}, hash); err != nil {
+				t.Fatal(err)
+			}
+		}
+		board, err := e.app.Auth.SessionActor(ctx, mustLogin(e, "vorstand@kop-it.example"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		asm, err := e.app.Assemblies.Convene(ctx, board, assembly.ConveneInput{Title: "Messung", Form: "virtual",
+			Date: e.clock.Now().In(clock.Berlin).AddDate(0, 0, 15).Format("2006-01-02"), Time: "10:00",
+			VideoLink: "https://video.example.org/messung", Agenda: "Satzungsänderung"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		e.clock.Set(asm.StartsAt)
+		board, err = e.app.Auth.SessionActor(ctx, mustLogin(e, "vorstand@kop-it.example"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := e.app.Assemblies.OpenAssembly(ctx, board, asm.ID); err != nil {
+			t.Fatal(err)
+		}
+		type voter struct{ token, org string }
+		voters := make([]voter, n)
+		for i, email := range emails {
+			token := mustLogin(e, email)
+			a, err := e.app.Auth.SessionActor(ctx, token)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := e.app.Assemblies.CheckIn(ctx, a, asm.ID); err != nil {
+				t.Fatal(err)
+			}
+			voters[i] = voter{token, a.OrgID}
+		}
+		p, err := e.app.Assemblies.CreatePoll(ctx, board, asm.ID, assembly.PollInput{Kind: "motion", Title: "Satzungsänderung", Secret: "yes", Majority: "three_quarters"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := e.app.Assemblies.OpenPoll(ctx, board, asm.ID, p.ID); err != nil {
+			t.Fatal(err)
+		}
+		t.Logf("setup of %d members: %v", n, time.Since(setup).Round(time.Millisecond))
+
+		client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 64},
+			CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+		target := e.srv.URL + "/assemblies/" + asm.ID + "/polls/" + p.ID + "/vote"
+		lat := make([]time.Duration, n)
+		jobs := make(chan int)
+		var wg sync.WaitGroup
+		start := time.Now()
+		for w := 0; w < 32; w++ {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for i := range jobs {
+					form := url.Values{"for": {voters[i].org}, "choice": {[]string{"yes", "yes", "yes", "no"}[i%4]}}
+					req, _ := http.NewRequest("POST", target, strings.NewReader(form.Encode()))
+					req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+					req.Header.Set("Cookie", "kopit_session="+voters[i].token)
+					t0 := time.Now()
+					res, err := client.Do(req)
+					if err != nil {
+						t.Error(err)
+						continue
+					}
+					_, _ = io.Copy(io.Discard, res.Body)
+					res.Body.Close()
+					lat[i] = time.Since(t0)
+					if res.StatusCode != 200 {
+						t.Errorf("ballot %d: HTTP %d", i, res.StatusCode)
+					}
+				}
+			}()
+		}
+		for i := 0; i < n; i++ {
+			jobs <- i
+		}
+		close(jobs)
+		wg.Wait()
+		took := time.Since(start)
+		closed, err := e.app.Assemblies.ClosePoll(ctx, board, asm.ID, p.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r := closed.Motion; r.No != (n+3)/4 || r.Yes != n-(n+3)/4 {
+			t.Fatalf("tally %+v for %d ballots", r, n)
+		}
+		slices.Sort(lat)
+		t.Logf("%s over HTTP: %d ballots in %v: %.0f ballots/s, p50 %v, p99 %v, max %v; tally exact (%d yes, %d no: %s)",
+			e.app.DB.Dialect(), n, took.Round(time.Millisecond), float64(n)/took.Seconds(), lat[n/2].Round(time.Microsecond),
+			lat[n*99/100].Round(time.Microsecond), lat[n-1].Round(time.Microsecond), closed.Motion.Yes, closed.Motion.No,
+			map[bool]string{true: "passed", false: "not three quarters"}[closed.Motion.Passed])
+	})
 }

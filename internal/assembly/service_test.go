@@ -44,6 +44,20 @@ func (f *fakeDirectory) OrganisationsByID(_ context.Context, ids []string) (map[
 	return out, nil
 }
 
+func (f *fakeDirectory) Actor(_ context.Context, userID string) (*auth.Actor, error) {
+	for _, r := range f.reps {
+		if r.UserID == userID {
+			for _, o := range f.orgs {
+				if o.ID == r.OrgID {
+					return &auth.Actor{UserID: r.UserID, Name: r.Name, Email: r.Email, OrgID: o.ID, OrgName: o.Name, OrgKind: o.Kind,
+						Lang: r.Lang, Roles: []auth.Role{auth.MemberRepresentative}}, nil
+				}
+			}
+		}
+	}
+	return nil, errs.E(errs.Unauthenticated, "error.login_required")
+}
+
 type nullMailer struct {
 	mu sync.Mutex
 	n  int
