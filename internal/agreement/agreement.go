@@ -34,21 +34,21 @@ const (
 
 // Agreement is a framework agreement with one supplier for one lot.
 type Agreement struct {
-	ID, Reference, Title           string
-	SupplierOrgID, SupplierName    string
-	TenderID, LotID                string
-	StartsOn, EndsOn               string // YYYY-MM-DD, days in Europe/Berlin, both included
-	Status                         Status
-	MaxCents, CalledCents          int64
-	ContactName, ContactEmail      string
-	ContactPhone                   string
-	SupplierVATID, SupplierIBAN    string
-	Notes                          string
-	CreatedAt                      time.Time
-	Members                        []Member
-	ItemCount                      int
-	OwnMaxCents, OwnCalledCents    int64 // the viewing member's own quota (members only)
-	OwnEntitled                    bool
+	ID, Reference, Title        string
+	SupplierOrgID, SupplierName string
+	TenderID, LotID             string
+	StartsOn, EndsOn            string // YYYY-MM-DD, days in Europe/Berlin, both included
+	Status                      Status
+	MaxCents, CalledCents       int64
+	ContactName, ContactEmail   string
+	ContactPhone                string
+	SupplierVATID, SupplierIBAN string
+	Notes                       string
+	CreatedAt                   time.Time
+	Members                     []Member
+	ItemCount                   int
+	OwnMaxCents, OwnCalledCents int64 // the viewing member's own quota (members only)
+	OwnEntitled                 bool
 }
 
 // RemainingCents is what can still be called off in total.
@@ -80,8 +80,8 @@ func Today(now time.Time) string { return now.In(clock.Berlin).Format(time.DateO
 // AgreementInput is what the office submits to record an agreement.
 type AgreementInput struct {
 	Reference, Title, SupplierOrgID, StartsOn, EndsOn, Max string
-	ContactName, ContactEmail, ContactPhone, VATID, IBAN      string
-	Notes, TenderID, LotID                                   string
+	ContactName, ContactEmail, ContactPhone, VATID, IBAN   string
+	Notes, TenderID, LotID                                 string
 	// MemberMax maps an entitled member's organisation id to its maximum
 	// (euro text); members left empty are not entitled.
 	MemberMax map[string]string
@@ -131,7 +131,7 @@ func (in AgreementInput) Validate(members map[string]bool, suppliers map[string]
 		v.Add("max", "agreement.error.max")
 	}
 	if a.ContactEmail != "" && !emailRE.MatchString(a.ContactEmail) {
-		v.Add("contact_email", "error.email")
+		v.Add("contact_email", "error.email_invalid")
 	}
 	if a.SupplierIBAN != "" && !ibanValid(a.SupplierIBAN) {
 		v.Add("iban", "agreement.error.iban")
@@ -187,7 +187,7 @@ type Item struct {
 	PriceVersion                                     int
 	ValidFrom, ValidTo                               string
 	Active                                           bool
-	AgreementRef, AgreementTitle, SupplierOrgID     string
+	AgreementRef, AgreementTitle, SupplierOrgID      string
 	SupplierName                                     string
 }
 
@@ -241,11 +241,11 @@ type CallOff struct {
 
 // Line is one ordered item with the price it was ordered at.
 type Line struct {
-	No                                    int
+	No                                     int
 	ItemID, SupplierPID, Description, Unit string
-	Quantity, Delivered                   int64
-	PriceE4, ListPriceE4                  int64
-	PriceVersion, VATRate                 int
+	Quantity, Delivered                    int64
+	PriceE4, ListPriceE4                   int64
+	PriceVersion, VATRate                  int
 }
 
 // NetCents is the line's net value.

@@ -30,7 +30,9 @@ func FindingText(f InvoiceFinding, lang string) string {
 	return xrechnung.Message(f.Code, lang, f.Field, f.Line, f.Args...)
 }
 
-func unmarshalFindings(raw string, out *[]InvoiceFinding) error { return json.Unmarshal([]byte(raw), out) }
+func unmarshalFindings(raw string, out *[]InvoiceFinding) error {
+	return json.Unmarshal([]byte(raw), out)
+}
 
 // unitCode maps a catalogue's order unit to UN/ECE Recommendation 20, as
 // XRechnung needs it (BT-130): codes are kept, common German words mapped,

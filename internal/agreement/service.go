@@ -74,7 +74,9 @@ func (s *Service) Suppliers(ctx context.Context) ([]member.Organisation, error) 
 }
 
 // Members lists the member organisations.
-func (s *Service) Members(ctx context.Context) ([]member.OrgRef, error) { return s.dir.MemberOrganisations(ctx) }
+func (s *Service) Members(ctx context.Context) ([]member.OrgRef, error) {
+	return s.dir.MemberOrganisations(ctx)
+}
 
 // ConcludedLots lists the tender lots with a concluded contract and no
 // agreement yet.

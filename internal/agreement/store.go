@@ -204,7 +204,9 @@ type CartLine struct {
 }
 
 // NetCents is the line's value at today's price.
-func (c CartLine) NetCents() int64 { return Line{PriceE4: c.Item.PriceE4, Quantity: c.Quantity}.NetCents() }
+func (c CartLine) NetCents() int64 {
+	return Line{PriceE4: c.Item.PriceE4, Quantity: c.Quantity}.NetCents()
+}
 
 // Cart lists a user's cart; items the user's organisation may no longer
 // see drop out.

@@ -16,6 +16,7 @@ import (
 	"github.com/riverqueue/river"
 
 	"kopit/internal/admin"
+	"kopit/internal/agreement"
 	"kopit/internal/assembly"
 	"kopit/internal/demand"
 	"kopit/internal/member"
@@ -45,6 +46,8 @@ type App struct {
 	Tenders *tender.Service
 	// Assemblies is the general assembly (Generalversammlung).
 	Assemblies *assembly.Service
+	// Agreements are the framework agreements, catalogues and call-offs.
+	Agreements *agreement.Service
 	Queue      *jobs.Queue
 	Outbox     *mail.Outbox
 	Web        *web.Server
@@ -160,12 +163,17 @@ func New(ctx context.Context, c Config, o Options) (*App, error) {
 
 	a.Assemblies = assembly.NewService(a.DB, members, a.Outbox.Plain(), a.Catalog, a.Clock, c.BaseURL)
 
-	tpl, err := web.ParseTemplates(webassets.Templates(), webassets.Static, member.Templates(), demand.Templates(), tender.Templates(), admin.Templates(), assembly.Templates())
+	if a.Agreements, err = agreement.NewService(ctx, a.DB, members, agreement.TenderAwards{DB: a.DB, Tenders: a.Tenders},
+		a.Outbox.Plain(), a.Catalog, a.Clock, c.BaseURL); err != nil {
+		return fail(err)
+	}
+
+	tpl, err := web.ParseTemplates(webassets.Templates(), webassets.Static, member.Templates(), demand.Templates(), tender.Templates(), admin.Templates(), assembly.Templates(), agreement.Templates())
 	if err != nil {
 		return fail(err)
 	}
 	a.Web = web.NewServer(a.Catalog, a.Log, tpl, a.Auth, web.Options{SecureCookies: c.SecureCookies, MaxBodyBytes: c.MaxBodyBytes})
-	a.Web.SetNav(slices.Concat(member.Nav(), demand.Nav(), tender.Nav(), assembly.Nav(), admin.Nav()))
+	a.Web.SetNav(slices.Concat(member.Nav(), demand.Nav(), tender.Nav(), assembly.Nav(), agreement.Nav(), admin.Nav()))
 
 	memberHandlers := member.NewHandlers(a.Members, a.Web)
 	adminHandlers := admin.NewHandlers(a.DB, a.Web, a.Outbox, a.Clock)
@@ -174,7 +182,9 @@ func New(ctx context.Context, c Config, o Options) (*App, error) {
 	tenderHandlers := tender.NewHandlers(a.Tenders, a.Web)
 	assemblyHandlers := assembly.NewHandlers(a.Assemblies, a.Web)
 	a.Web.AddPanel(assemblyHandlers.Panel)
-	a.Routes = slices.Concat(memberHandlers.Routes(), demandHandlers.Routes(), tenderHandlers.Routes(), assemblyHandlers.Routes(), adminHandlers.Routes())
+	agreementHandlers := agreement.NewHandlers(a.Agreements, a.Web)
+	a.Web.AddPanel(agreementHandlers.Panel)
+	a.Routes = slices.Concat(memberHandlers.Routes(), demandHandlers.Routes(), tenderHandlers.Routes(), assemblyHandlers.Routes(), agreementHandlers.Routes(), adminHandlers.Routes())
 
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))

@@ -247,6 +247,9 @@ func TestRouteRoleMatrix(t *testing.T) {
 		{"GET /registrieren", "/registrieren", expect(200, "")},
 		{"POST /registrieren", "/registrieren", expect(422, "")},
 	}
+	for _, r := range agreementRows(e.agreements()) {
+		rows = append(rows, row(r))
+	}
 	covered := map[string]bool{"POST /logout": true} // logout is tested on its own
 	for _, r := range rows {
 		covered[r.route] = true

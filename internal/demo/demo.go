@@ -45,6 +45,9 @@ func Load(ctx context.Context, a *app.App) (Result, error) {
 	if err := loadAssemblies(ctx, a.Members, a.Assemblies, a.Clock.Now()); err != nil {
 		return res, fmt.Errorf("demo assemblies: %w", err)
 	}
+	if err := loadAgreements(ctx, a.Members, a.Agreements, a.Clock.Now()); err != nil {
+		return res, fmt.Errorf("demo agreements: %w", err)
+	}
 	return res, nil
 }
 
