@@ -443,7 +443,7 @@ func (h *Handlers) vote(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return h.formError(w, r, err, "choice-"+pollID)
 	}
-	pl, err := h.svc.store.Poll(r.Context(), h.svc.db, r.PathValue("id"), pollID)
+	pl, err := h.svc.store.pollForBallot(r.Context(), h.svc.db, r.PathValue("id"), pollID)
 	if err != nil {
 		return err
 	}

@@ -392,8 +392,8 @@ func (s Store) Poll(ctx context.Context, q db.Querier, assemblyID, pollID string
 // (no count of voters): it runs once per ballot.
 func (s Store) pollForBallot(ctx context.Context, q db.Querier, assemblyID, pollID string) (Poll, error) {
 	p := Poll{ID: pollID, AssemblyID: assemblyID}
-	err := q.QueryRowContext(ctx, "SELECT kind, secret, votes_per_ballot, status FROM assembly_polls WHERE id = ? AND assembly_id = ?",
-		pollID, assemblyID).Scan(&p.Kind, &p.Secret, &p.VotesPerBallot, &p.Status)
+	err := q.QueryRowContext(ctx, "SELECT kind, title, secret, votes_per_ballot, status FROM assembly_polls WHERE id = ? AND assembly_id = ?",
+		pollID, assemblyID).Scan(&p.Kind, &p.Title, &p.Secret, &p.VotesPerBallot, &p.Status)
 	if err != nil {
 		return p, notFound(err)
 	}
