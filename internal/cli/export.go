@@ -15,7 +15,8 @@ const exportUsage = `Usage:
   kopit export notices --data DIR --out OUTDIR   every eForms notice as OUTDIR/<procedure>-<kind>.xml
   kopit export ocds --data DIR [--procedure ID]  one OCDS 1.1.5 record package on stdout
   kopit export minutes --data DIR --assembly ID|last --out FILE.pdf
-                                                 the minutes of a general assembly (§ 47 GenG)`
+                                                 the minutes of a general assembly (§ 47 GenG)
+  kopit export invoices --data DIR --out OUTDIR  the XRechnung of every confirmed call-off as OUTDIR/<number>.xml`
 
 func runExport(args []string, stdout, stderr io.Writer) int {
 	if len(args) == 0 {
@@ -30,6 +31,8 @@ func runExport(args []string, stdout, stderr io.Writer) int {
 		return runExportOCDS(args[1:], stdout, stderr)
 	case "minutes":
 		return runExportMinutes(args[1:], stdout, stderr)
+	case "invoices":
+		return runExportInvoices(args[1:], stdout, stderr)
 	case "notices":
 	default:
 		fmt.Fprintln(stderr, exportUsage)
