@@ -131,32 +131,31 @@ type pollView struct {
 }
 
 type detailData struct {
-	A                  Assembly
-	Now                time.Time
-	Manage             bool
-	CanVote            bool
-	MotionsOpen        bool
-	Invited, Mails     int
-	Motions            []Motion
-	Attendance         []Attendance
-	Present            int
-	Represented        int
-	Members            int
-	QuorumRequired     int
-	QuorumReached      bool
-	Proxies            []Proxy
-	Polls              []pollView
-	CheckedIn          bool
-	RepField           web.FieldView
-	GrantorField       web.FieldView
-	HolderField        web.FieldView
-	ParentField        web.FieldView
-	Modes              []string
-	Majorities         []string
-	Kinds              []string
-	AnyOpenPoll        bool
-	EventsURL          string
-	AbsentMembersCount int
+	A              Assembly
+	Now            time.Time
+	Manage         bool
+	CanVote        bool
+	MotionsOpen    bool
+	Invited, Mails int
+	Motions        []Motion
+	Attendance     []Attendance
+	Present        int
+	Represented    int
+	Members        int
+	QuorumRequired int
+	QuorumReached  bool
+	Proxies        []Proxy
+	Polls          []pollView
+	CheckedIn      bool
+	RepField       web.FieldView
+	GrantorField   web.FieldView
+	HolderField    web.FieldView
+	ParentField    web.FieldView
+	Modes          []string
+	Majorities     []string
+	Kinds          []string
+	AnyOpenPoll    bool
+	EventsURL      string
 }
 
 func strs[T ~string](xs []T) []string {
@@ -267,7 +266,6 @@ func (h *Handlers) page(w http.ResponseWriter, r *http.Request, code int, p *web
 		for _, m := range members {
 			d.GrantorField.Options = append(d.GrantorField.Options, web.Option{Value: m.ID, Label: m.Name, Selected: p.Form.Get("grantor") == m.ID})
 		}
-		d.AbsentMembersCount = d.Members - d.Represented
 	}
 	d.ParentField = p.Field("parent_id", "assembly.motion_amends", "select", "hint=assembly.hint.amends")
 	for _, m := range d.Motions {
