@@ -16,6 +16,7 @@ import (
 	"github.com/riverqueue/river"
 
 	"kopit/internal/admin"
+	"kopit/internal/advice"
 	"kopit/internal/agreement"
 	"kopit/internal/assembly"
 	"kopit/internal/demand"
@@ -48,11 +49,13 @@ type App struct {
 	Assemblies *assembly.Service
 	// Agreements are the framework agreements, catalogues and call-offs.
 	Agreements *agreement.Service
-	Queue      *jobs.Queue
-	Outbox     *mail.Outbox
-	Web        *web.Server
-	Routes     []web.Route
-	Handler    http.Handler
+	// Advice is the IT legal-advice desk, its knowledge base and templates.
+	Advice  *advice.Service
+	Queue   *jobs.Queue
+	Outbox  *mail.Outbox
+	Web     *web.Server
+	Routes  []web.Route
+	Handler http.Handler
 }
 
 // Options replace production parts in tests.
@@ -168,12 +171,14 @@ func New(ctx context.Context, c Config, o Options) (*App, error) {
 		return fail(err)
 	}
 
-	tpl, err := web.ParseTemplates(webassets.Templates(), webassets.Static, member.Templates(), demand.Templates(), tender.Templates(), admin.Templates(), assembly.Templates(), agreement.Templates())
+	a.Advice = advice.NewService(a.DB, members, a.Outbox.Plain(), a.Catalog, a.Clock, c.BaseURL, store)
+
+	tpl, err := web.ParseTemplates(webassets.Templates(), webassets.Static, member.Templates(), demand.Templates(), tender.Templates(), admin.Templates(), assembly.Templates(), agreement.Templates(), advice.Templates())
 	if err != nil {
 		return fail(err)
 	}
 	a.Web = web.NewServer(a.Catalog, a.Log, tpl, a.Auth, web.Options{SecureCookies: c.SecureCookies, MaxBodyBytes: c.MaxBodyBytes})
-	a.Web.SetNav(slices.Concat(member.Nav(), demand.Nav(), tender.Nav(), assembly.Nav(), agreement.Nav(), admin.Nav()))
+	a.Web.SetNav(slices.Concat(member.Nav(), demand.Nav(), tender.Nav(), assembly.Nav(), agreement.Nav(), advice.Nav(), admin.Nav()))
 
 	memberHandlers := member.NewHandlers(a.Members, a.Web)
 	adminHandlers := admin.NewHandlers(a.DB, a.Web, a.Outbox, a.Clock)
@@ -184,7 +189,8 @@ func New(ctx context.Context, c Config, o Options) (*App, error) {
 	a.Web.AddPanel(assemblyHandlers.Panel)
 	agreementHandlers := agreement.NewHandlers(a.Agreements, a.Web)
 	a.Web.AddPanel(agreementHandlers.Panel)
-	a.Routes = slices.Concat(memberHandlers.Routes(), demandHandlers.Routes(), tenderHandlers.Routes(), assemblyHandlers.Routes(), agreementHandlers.Routes(), adminHandlers.Routes())
+	adviceHandlers := advice.NewHandlers(a.Advice, a.Web)
+	a.Routes = slices.Concat(memberHandlers.Routes(), demandHandlers.Routes(), tenderHandlers.Routes(), assemblyHandlers.Routes(), agreementHandlers.Routes(), adviceHandlers.Routes(), adminHandlers.Routes())
 
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))

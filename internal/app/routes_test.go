@@ -105,6 +105,7 @@ func TestRouteRoleMatrix(t *testing.T) {
 	}
 
 	asmPast, asmNext := e.demoAssemblies()
+	advq := e.adviceQuestion("einkauf@hzd.example")
 
 	type row struct {
 		route string // "METHOD pattern" as registered
@@ -223,6 +224,31 @@ func TestRouteRoleMatrix(t *testing.T) {
 		{"POST /assemblies/{id}/minutes/sign", "/assemblies/" + asmPast + "/minutes/sign", expect(403, "anon=303")},
 		{"GET /api/v1/assemblies", "/api/v1/assemblies", expect(401, "")},
 		{"GET /api/v1/assemblies/{id}", "/api/v1/assemblies/" + asmPast, expect(401, "")},
+		// The legal-advice desk: a question is confidential to the asking
+		// member (hzd) and the office's legal advisors; another member gets 404.
+		{"GET /advice", "/advice", expect(403, "legal=200 madmin=200 buyer=200 rep=200 other=200 anon=303")},
+		{"GET /advice/new", "/advice/new", expect(403, "madmin=200 buyer=200 rep=200 other=200 anon=303")},
+		{"POST /advice", "/advice", expect(403, "madmin=422 buyer=422 rep=422 other=422 anon=303")},
+		{"POST /advice/levels", "/advice/levels", expect(403, "legal=422 anon=303")},
+		{"GET /advice/{id}", "/advice/" + advq, expect(403, "legal=200 madmin=200 buyer=200 rep=200 other=404 anon=303")},
+		{"GET /advice/{id}/attachments/{att}", "/advice/" + advq + "/attachments/01nonexistent0000000000000", expect(403, "legal=404 madmin=404 buyer=404 rep=404 other=404 anon=303")},
+		{"POST /advice/{id}/followups", "/advice/" + advq + "/followups", expect(403, "madmin=422 buyer=422 rep=422 other=404 anon=303")},
+		{"POST /advice/{id}/consent", "/advice/" + advq + "/consent", expect(403, "madmin=303 buyer=303 rep=303 other=404 anon=303")},
+		{"POST /advice/{id}/replies", "/advice/" + advq + "/replies", expect(403, "legal=422 anon=303")},
+		{"POST /advice/{id}/notes", "/advice/" + advq + "/notes", expect(403, "legal=422 anon=303")},
+		{"POST /advice/{id}/assign", "/advice/" + advq + "/assign", expect(403, "legal=422 anon=303")},
+		{"POST /advice/{id}/status", "/advice/" + advq + "/status", expect(403, "legal=422 anon=303")},
+		{"POST /advice/{id}/article", "/advice/" + advq + "/article", expect(403, "legal=409 anon=303")},
+		{"GET /knowledge", "/knowledge", expect(200, "supplier=403 anon=303")},
+		{"GET /knowledge/{id}", "/knowledge/01nonexistent0000000000000", expect(404, "supplier=403 anon=303")},
+		{"POST /knowledge/{id}", "/knowledge/01nonexistent0000000000000", expect(403, "legal=404 anon=303")},
+		{"POST /knowledge/{id}/publish", "/knowledge/01nonexistent0000000000000/publish", expect(403, "legal=404 anon=303")},
+		{"GET /vertragsvorlagen", "/vertragsvorlagen", expect(200, "supplier=403 anon=303")},
+		{"POST /vertragsvorlagen", "/vertragsvorlagen", expect(403, "legal=422 anon=303")},
+		{"GET /vertragsvorlagen/{id}", "/vertragsvorlagen/01nonexistent0000000000000", expect(404, "supplier=403 anon=303")},
+		{"GET /api/v1/advice", "/api/v1/advice", expect(401, "")},
+		{"GET /api/v1/advice/{id}", "/api/v1/advice/" + advq, expect(401, "")},
+		{"GET /api/v1/knowledge", "/api/v1/knowledge", expect(401, "")},
 		// Browser sessions cannot use the API: it takes tokens only (see TestAPI).
 		{"GET /api/v1/organisations", "/api/v1/organisations", expect(401, "")},
 		{"GET /api/v1/users", "/api/v1/users", expect(401, "")},

@@ -32,6 +32,15 @@ const (
 	CallOff          Permission = "calloffs.create"   // fill the cart, call off, approve another buyer's call-off, confirm receipt
 	FulfilCallOffs   Permission = "calloffs.fulfil"   // the supplier confirms, rejects, delivers and invoices
 	ManagePurchasing Permission = "purchasing.manage" // a member admin sets the second-approval threshold
+	// Member services: the legal-advice desk is confidential between the
+	// asking member and the office's legal advisors; the knowledge base and
+	// the contract templates are open to every member and the office.
+	ViewAdvice    Permission = "advice.view"    // the own organisation's questions; advisors all
+	AskAdvice     Permission = "advice.ask"     // ask, follow up, consent to publication
+	AnswerAdvice  Permission = "advice.answer"  // assign, reply, note, set status, publish articles, upload templates
+	ViewKnowledge Permission = "knowledge.view" // published articles and contract templates
+	ViewEvents    Permission = "events.view"    // the event calendar; register for events
+	ManageEvents  Permission = "events.manage"  // create events and programmes, participant and check-in lists
 )
 
 // Reach is how far a grant extends over tenants.
@@ -54,20 +63,24 @@ var grants = map[Role]map[Permission]Reach{
 		ViewProjects: ReachAll, ManageProjects: ReachAll, ViewCalls: ReachAll, ViewTenders: ReachAll, ManageTenders: ReachAll,
 		ViewAssemblies: ReachAll,
 		ViewAgreements: ReachAll, ManageAgreements: ReachAll, ImportCatalogues: ReachAll, ViewCallOffs: ReachAll,
+		ViewKnowledge: ReachAll, ViewEvents: ReachAll, ManageEvents: ReachAll,
 	},
 	// The board (Vorstand) convenes and chairs the general assembly.
 	Board: {
 		ViewDashboard: ReachAll, ViewOrganisations: ReachAll, ManageOwnProfile: ReachOwn,
 		ViewAssemblies: ReachAll, ManageAssemblies: ReachAll,
+		ViewKnowledge: ReachAll, ViewEvents: ReachAll,
 	},
 	ProcurementManager: {
 		ViewDashboard: ReachAll, ViewOrganisations: ReachAll, ViewUsers: ReachAll, ManageOwnProfile: ReachOwn,
 		ViewProjects: ReachAll, ManageProjects: ReachAll, ViewCalls: ReachAll, ViewTenders: ReachAll, ManageTenders: ReachAll,
 		ViewAgreements: ReachAll, ManageAgreements: ReachAll, ImportCatalogues: ReachAll, ViewCallOffs: ReachAll,
+		ViewKnowledge: ReachAll, ViewEvents: ReachAll,
 	},
 	LegalAdvisor: {
 		ViewDashboard: ReachAll, ViewOrganisations: ReachAll, ManageOwnProfile: ReachOwn,
 		ViewProjects: ReachAll, ViewCalls: ReachAll, ViewTenders: ReachAll, ViewAssemblies: ReachAll,
+		ViewAdvice: ReachAll, AnswerAdvice: ReachAll, ViewKnowledge: ReachAll, ViewEvents: ReachAll,
 	},
 	// Every member may inspect the member register (§ 31 GenG), but sees users
 	// and data of its own organisation only.
@@ -75,16 +88,19 @@ var grants = map[Role]map[Permission]Reach{
 		ViewDashboard: ReachOwn, ViewOrganisations: ReachRegister, ViewUsers: ReachOwn, ManageUsers: ReachOwn,
 		ViewAudit: ReachOwn, ManageOwnProfile: ReachOwn, ViewCalls: ReachOwn, AnswerCalls: ReachOwn, ViewAssemblies: ReachOwn,
 		ViewAgreements: ReachOwn, ViewCallOffs: ReachOwn, ManagePurchasing: ReachOwn, CallOff: ReachOwn,
+		ViewAdvice: ReachOwn, AskAdvice: ReachOwn, ViewKnowledge: ReachOwn, ViewEvents: ReachOwn,
 	},
 	MemberBuyer: {
 		ViewDashboard: ReachOwn, ViewOrganisations: ReachRegister, ManageOwnProfile: ReachOwn,
 		ViewCalls: ReachOwn, AnswerCalls: ReachOwn, ViewAssemblies: ReachOwn,
 		ViewAgreements: ReachOwn, ViewCallOffs: ReachOwn, CallOff: ReachOwn,
+		ViewAdvice: ReachOwn, AskAdvice: ReachOwn, ViewKnowledge: ReachOwn, ViewEvents: ReachOwn,
 	},
 	// The representative holds the member's one vote (§ 43 Abs. 3–4 GenG).
 	MemberRepresentative: {
 		ViewDashboard: ReachOwn, ViewOrganisations: ReachRegister, ManageOwnProfile: ReachOwn,
 		ViewAssemblies: ReachOwn, Vote: ReachOwn,
+		ViewAdvice: ReachOwn, AskAdvice: ReachOwn, ViewKnowledge: ReachOwn, ViewEvents: ReachOwn,
 	},
 	SupplierUser: {
 		ViewDashboard: ReachOwn, ViewOrganisations: ReachOwn, ManageOwnProfile: ReachOwn, TakePart: ReachOwn,
