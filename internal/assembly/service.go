@@ -545,15 +545,12 @@ func (s *Service) ClosePoll(ctx context.Context, a audit.Actor, assemblyID, poll
 	}
 	err = s.db.InTx(ctx, func(tx *db.Tx) error {
 		// The ballots are read inside the transaction that closes the
-		// poll: the UPDATE below waits for ballots in flight (they hold a
-		// share lock on the poll), and none can follow it.
-		if ok, err := s.store.lockPollOpen(ctx, tx, pollID); err != nil {
+		// poll, after an exclusive lock on it: ballots in flight (holding a
+		// share lock) finish first, and none can follow.
+		if ok, err := s.store.lockPollForClose(ctx, tx, pollID); err != nil {
 			return err
 		} else if !ok {
 			return errs.E(errs.Conflict, "assembly.error.poll_not_open")
-		}
-		if _, err := tx.ExecContext(ctx, "UPDATE assembly_polls SET status = status WHERE id = ?", pollID); err != nil {
-			return err
 		}
 		choices, err := s.store.ballotChoices(ctx, tx, pollID)
 		if err != nil {

@@ -515,3 +515,63 @@ func TestQuorumBeforeAVote(t *testing.T) {
 		t.Fatalf("2 of 4: %v", err)
 	}
 }
+
+// Closing a poll while ballots arrive: every ballot accepted is in the
+// result, every ballot after the close is refused, on both engines.
+func TestCloseRacesWithBallots(t *testing.T) {
+	testkit.ForEachDB(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		const n = 24
+		f := newFixture(t, d, n, 1)
+		for i := 0; i < n; i++ {
+			if err := f.svc.RecordAttendance(ctx, f.board, f.asm.ID, fmt.Sprintf("user-%02d-00", i), "online"); err != nil {
+				t.Fatal(err)
+			}
+		}
+		p := f.poll(t, PollInput{Kind: "motion", Title: "Rennen", Secret: "yes", Majority: "simple"})
+		var wg sync.WaitGroup
+		accepted := make([]bool, n)
+		start := make(chan struct{})
+		for i := 0; i < n; i++ {
+			wg.Add(1)
+			go func(i int) {
+				defer wg.Done()
+				<-start
+				_, err := f.svc.Vote(ctx, f.rep(i, 0), f.asm.ID, p.ID, VoteInput{For: f.dir.orgs[i].ID, Choice: Yes})
+				switch {
+				case err == nil:
+					accepted[i] = true
+				case errs.CodeOf(err) != errs.Conflict:
+					t.Errorf("vote %d: %v", i, err)
+				}
+			}(i)
+		}
+		var closed Poll
+		var closeErr error
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			<-start
+			time.Sleep(2 * time.Millisecond)
+			closed, closeErr = f.svc.ClosePoll(ctx, f.board, f.asm.ID, p.ID)
+		}()
+		close(start)
+		wg.Wait()
+		if closeErr != nil {
+			t.Fatal(closeErr)
+		}
+		ok := 0
+		for _, a := range accepted {
+			if a {
+				ok++
+			}
+		}
+		if closed.Motion.Yes != ok {
+			t.Fatalf("%d ballots accepted, %d counted", ok, closed.Motion.Yes)
+		}
+		if n := count(t, d, "SELECT COUNT(*) FROM assembly_ballots WHERE poll_id = ?", p.ID); n != ok {
+			t.Fatalf("%d ballots stored, %d accepted", n, ok)
+		}
+		t.Logf("%d of %d ballots before the close", ok, n)
+	})
+}

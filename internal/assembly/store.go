@@ -447,10 +447,22 @@ func (Store) closePoll(ctx context.Context, tx *db.Tx, pollID string, at time.Ti
 // row on PostgreSQL until the transaction ends: closing the poll (an UPDATE)
 // waits for ballots in flight, and a ballot after the close sees it closed.
 // SQLite has one writer at a time already.
-func (Store) lockPollOpen(ctx context.Context, tx *db.Tx, pollID string) (bool, error) {
+func (s Store) lockPollOpen(ctx context.Context, tx *db.Tx, pollID string) (bool, error) {
+	return s.lockPoll(ctx, tx, pollID, " FOR SHARE")
+}
+
+// lockPollForClose is lockPollOpen with an exclusive row lock: it waits for
+// the ballots in flight (their share locks), and later ballots wait for the
+// close and then find the poll closed. Taking the exclusive lock at once,
+// not upgrading a share lock, keeps two concurrent closes from deadlocking.
+func (s Store) lockPollForClose(ctx context.Context, tx *db.Tx, pollID string) (bool, error) {
+	return s.lockPoll(ctx, tx, pollID, " FOR UPDATE")
+}
+
+func (Store) lockPoll(ctx context.Context, tx *db.Tx, pollID, lock string) (bool, error) {
 	q := "SELECT status FROM assembly_polls WHERE id = ?"
 	if tx.Dialect() == db.Postgres {
-		q += " FOR SHARE"
+		q += lock
 	}
 	var st PollStatus
 	if err := tx.QueryRowContext(ctx, q, pollID).Scan(&st); err != nil {
