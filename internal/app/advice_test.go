@@ -12,6 +12,8 @@ import (
 	"time"
 
 	"kopit/internal/advice"
+	"kopit/internal/demo"
+	"kopit/internal/platform/mail"
 )
 
 // postMultipart sends fields and files (field name → file name → content) and
@@ -39,6 +41,26 @@ func (e *env) postMultipart(c *http.Client, path string, fields map[string]strin
 	defer res.Body.Close()
 	b, _ := io.ReadAll(res.Body)
 	return res.StatusCode, res.Header.Get("Location"), string(b)
+}
+
+// mailWith waits for a mail to addr whose subject contains subject and whose
+// body contains body (the demo's mails share subjects).
+func (e *env) mailWith(addr, subject, body string) mail.Message {
+	e.t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for time.Now().Before(deadline) {
+		e.mails.mu.Lock()
+		for _, m := range e.mails.sent {
+			if m.To == addr && strings.Contains(m.Subject, subject) && strings.Contains(m.Body, body) {
+				e.mails.mu.Unlock()
+				return m
+			}
+		}
+		e.mails.mu.Unlock()
+		time.Sleep(20 * time.Millisecond)
+	}
+	e.t.Fatalf("no mail to %s about %s", addr, body)
+	return mail.Message{}
 }
 
 // postForm sends a form and returns status and Location.
@@ -78,9 +100,7 @@ func TestAdviceDeskIsConfidentialAndAnswersBecomeAnonymisedArticles(t *testing.T
 			t.Fatalf("ask: %d %s", code, loc)
 		}
 		id := strings.TrimPrefix(loc, "/advice/")
-		if m := e.sentTo("recht@kop-it.example", "Neue Rechtsfrage"); !strings.Contains(m.Body, "/advice/"+id) {
-			t.Errorf("advisor mail: %q", m.Body)
-		}
+		e.mailWith("recht@kop-it.example", "Neue Rechtsfrage", "/advice/"+id)
 		q, err := e.app.Advice.Store().Question(context.Background(), e.app.DB, allScope(), id)
 		if err != nil {
 			t.Fatal(err)
@@ -127,7 +147,7 @@ func TestAdviceDeskIsConfidentialAndAnswersBecomeAnonymisedArticles(t *testing.T
 		if code, _, _ := e.postForm(legal, "/advice/"+id+"/replies", url.Values{"reply": {reply}}); code != 303 {
 			t.Fatalf("reply: %d", code)
 		}
-		if m := e.sentTo("einkauf@hzd.example", "Antwort der Rechtsberatung"); !strings.Contains(m.Body, "/advice/"+id) || strings.Contains(m.Body, "56") {
+		if m := e.mailWith("einkauf@hzd.example", "Antwort der Rechtsberatung", "/advice/"+id); strings.Contains(m.Body, "56") {
 			t.Errorf("reply mail (must link, not quote): %q", m.Body)
 		}
 		_, desk := e.do(legal, "GET", "/advice/"+id, nil)
@@ -238,9 +258,7 @@ func TestAdviceServiceLevelsAndOverdueCases(t *testing.T) {
 	if code, _, _ := e.postForm(buyer, "/advice/"+id+"/followups", url.Values{"followup": {"Personaldaten."}}); code != 303 {
 		t.Fatal("follow-up")
 	}
-	if m := e.sentTo("recht@kop-it.example", "Neue Nachricht"); !strings.Contains(m.Body, "Meldepflicht") {
-		t.Errorf("follow-up mail: %q", m.Body)
-	}
+	e.mailWith("recht@kop-it.example", "Neue Nachricht", "/advice/"+id)
 	if code, _, _ := e.postForm(legal, "/advice/"+id+"/status", url.Values{"status": {"closed"}}); code != 303 {
 		t.Fatal("close")
 	}
@@ -304,4 +322,37 @@ func (e *env) adviceQuestion(email string) string {
 		e.t.Fatal(err)
 	}
 	return q.ID
+}
+
+func TestDemoAdviceDeskHasEveryStateAndLoadsOnce(t *testing.T) {
+	e := newEnv(t, "")
+	ctx := context.Background()
+	count := func() (int, int, int) {
+		qs, err := e.app.Advice.Store().Questions(ctx, e.app.DB, allScope(), advice.Filter{Now: e.clock.Now()})
+		if err != nil {
+			t.Fatal(err)
+		}
+		arts, _ := e.app.Advice.Store().Articles(ctx, e.app.DB, false, "")
+		ts, _ := e.app.Advice.Store().Templates(ctx, e.app.DB)
+		seen := map[advice.Status]bool{}
+		for _, q := range qs {
+			seen[q.Status] = true
+		}
+		for _, st := range advice.Statuses {
+			if !seen[st] {
+				t.Errorf("no demo question in state %s", st)
+			}
+		}
+		return len(qs), len(arts), len(ts)
+	}
+	q1, a1, t1 := count()
+	if a1 < 1 || t1 < 4 {
+		t.Errorf("demo: %d articles, %d templates", a1, t1)
+	}
+	if _, err := demo.Load(ctx, e.app); err != nil {
+		t.Fatal(err)
+	}
+	if q2, a2, t2 := count(); q2 != q1 || a2 != a1 || t2 != t1 {
+		t.Errorf("a second load created records: %d/%d/%d → %d/%d/%d", q1, a1, t1, q2, a2, t2)
+	}
 }

@@ -48,6 +48,9 @@ func Load(ctx context.Context, a *app.App) (Result, error) {
 	if err := loadAgreements(ctx, a.Members, a.Agreements, a.Clock.Now()); err != nil {
 		return res, fmt.Errorf("demo agreements: %w", err)
 	}
+	if err := loadServices(ctx, a.Members, a.Advice); err != nil {
+		return res, fmt.Errorf("demo member services: %w", err)
+	}
 	return res, nil
 }
 
