@@ -330,6 +330,9 @@ func (o *Options) runEngine(ctx context.Context, p *progress, engine, dir string
 	if ds.Tenders != nil {
 		er.Dataset.Tenders, er.Dataset.Bidders = len(ds.Tenders.IDs), len(ds.Tenders.Bidders)
 	}
+	if ds.Assembly != nil {
+		er.Dataset.Voters = len(ds.Assembly.Voters)
+	}
 	for _, l := range ds.Project.Lots {
 		er.Dataset.Items += len(l.Items)
 	}

@@ -49,7 +49,7 @@ func TestQuickRun(t *testing.T) {
 	o := bench.Defaults(true)
 	o.Exe, o.ExeEnv = os.Args[0], []string{childEnv}
 	o.Clients, o.Duration, o.Warmup, o.Requests = 4, time.Second, 100*time.Millisecond, 4
-	o.Scale = bench.Scale{Members: 20, Users: 80, Suppliers: 3, Lots: 2, Items: 2, LoginUsers: 2, Tenders: 2, Bids: 8}
+	o.Scale = bench.Scale{Members: 20, Users: 80, Suppliers: 3, Lots: 2, Items: 2, LoginUsers: 2, Tenders: 2, Bids: 8, Voters: 8}
 	o.Dir = t.TempDir()
 	o.Command, o.Version = "go test ./internal/bench", "test"
 	var progress bytes.Buffer
@@ -98,8 +98,8 @@ func TestQuickRun(t *testing.T) {
 		if !slices.Equal(names, bench.ScenarioNames()) {
 			t.Errorf("%s ran %v, want %v", e.Engine, names, bench.ScenarioNames())
 		}
-		// The bid burst's bidders (8 bids over 4 lots: 2) come on top of the scale's users and suppliers.
-		if d := e.Dataset; d.Members != 20 || d.Users != 82 || d.Suppliers != 3 || d.Organisations != 26 || d.Items != 4 || d.Tenders != 2 || d.Bidders != 2 {
+		// The bid burst's bidders (8 bids over 4 lots: 2), the voters (8) and the board user come on top of the scale's users and suppliers.
+		if d := e.Dataset; d.Members != 20 || d.Users != 91 || d.Suppliers != 3 || d.Organisations != 34 || d.Items != 4 || d.Tenders != 2 || d.Bidders != 2 || d.Voters != 8 {
 			t.Errorf("%s dataset: %+v", e.Engine, d)
 		}
 	}

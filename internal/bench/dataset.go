@@ -54,8 +54,19 @@ type Dataset struct {
 	ProjectID string
 	CallID    string
 	Project   demand.Project
-	Tenders   *TenderData // nil at tenders=0
+	Tenders   *TenderData   // nil at tenders=0
+	Assembly  *AssemblyData // nil at voters=0
 	Took      time.Duration
+}
+
+// MemberCount counts every member organisation: the dataset's members and
+// the vote burst's voters.
+func (d *Dataset) MemberCount() int {
+	n := len(d.Members)
+	if d.Assembly != nil {
+		n += len(d.Assembly.Voters)
+	}
+	return n
 }
 
 // Organisations counts every organisation, the office included.
@@ -63,6 +74,9 @@ func (d *Dataset) Organisations() int {
 	n := 1 + len(d.Members) + len(d.Suppliers)
 	if d.Tenders != nil {
 		n += len(d.Tenders.Bidders)
+	}
+	if d.Assembly != nil {
+		n += len(d.Assembly.Voters)
 	}
 	return n
 }
@@ -253,6 +267,9 @@ func generate(ctx context.Context, a *app.App, s Scale, tick func(done, total in
 	}
 	if err := generateTenders(ctx, a, s, d, cheap); err != nil {
 		return nil, fmt.Errorf("tenders: %w", err)
+	}
+	if err := generateAssembly(ctx, a, s, d, cheap); err != nil {
+		return nil, fmt.Errorf("assembly: %w", err)
 	}
 	d.Took = time.Since(start)
 	return d, nil

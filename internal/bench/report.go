@@ -63,7 +63,8 @@ type DatasetReport struct {
 	Items           int     `json:"items"`
 	InvitedMembers  int     `json:"invited_members"`
 	Tenders         int     `json:"tenders"` // published, from one procedure plan
-	Bidders         int     `json:"bidders"` // supplier organisations of the bid burst, beyond the suppliers`
+	Bidders         int     `json:"bidders"` // supplier organisations of the bid burst, beyond the suppliers
+	Voters          int     `json:"voters"`  // members present at the vote burst's assembly, beyond the members`
 	GenerateSeconds float64 `json:"generate_seconds"`
 	QueuedMails     int     `json:"queued_mails"`   // the call's mails, waiting for the server's job workers
 	SettleSeconds   float64 `json:"settle_seconds"` // from the server's start until it had delivered them
@@ -321,12 +322,13 @@ func (r *Report) Markdown() string {
 		if d.Users > 0 {
 			p("Dataset: %s organisations (%s members, %s suppliers, the office), %s users, one demand project with %d lots and %d items, "+
 				"its call open to all %s members; %s published tenders (from one earlier procedure plan, 4 lots of 2 items each) and %s bidding suppliers "+
-				"for the bid burst; generated through the services in %.1f s (%s on disk). "+
+				"for the bid burst; an open general assembly with %s further members present for the vote burst; "+
+				"generated through the services in %.1f s (%s on disk). "+
 				"Opening the call queued %s mails (to every member's buyers and administrators); the server's job workers delivered them "+
 				"in %.1f s after its start (%.0f mails/s; without SMTP they are held in the outbox) before the first scenario ran. "+
 				"The server's RSS was %s then.\n\n",
 				thousands(int64(d.Organisations)), thousands(int64(d.Members)), thousands(int64(d.Suppliers)), thousands(int64(d.Users)),
-				d.Lots, d.Items, thousands(int64(d.InvitedMembers)), thousands(int64(d.Tenders)), thousands(int64(d.Bidders)), d.GenerateSeconds, mib1(d.DBSizeBytes),
+				d.Lots, d.Items, thousands(int64(d.InvitedMembers)), thousands(int64(d.Tenders)), thousands(int64(d.Bidders)), thousands(int64(d.Voters)), d.GenerateSeconds, mib1(d.DBSizeBytes),
 				thousands(int64(d.QueuedMails)), d.SettleSeconds, float64(d.QueuedMails)/max(d.SettleSeconds, 0.001), mib(d.ServerRSSBytes))
 		}
 		b.WriteString(head)

@@ -18,17 +18,18 @@ type Scale struct {
 	Items      int `json:"items_per_lot"` // line items per lot
 	LoginUsers int `json:"login_users"`   // users with a production-cost (argon2id) password hash
 	Tenders    int `json:"tenders"`       // published tenders (the last one takes the bid burst)
+	Voters     int `json:"voters"`        // members present at the assembly, each casting one ballot in the vote burst (on top of members and users)
 	Bids       int `json:"bids"`          // bids of the bid burst, one per bidder and lot (its bidders come on top of users and suppliers)
 }
 
 // FullScale is the issue's default for a 2-core machine.
 func FullScale() Scale {
-	return Scale{Members: 500, Users: 5000, Suppliers: 50, Lots: 5, Items: 4, LoginUsers: 8, Tenders: 100, Bids: 2000}
+	return Scale{Members: 500, Users: 5000, Suppliers: 50, Lots: 5, Items: 4, LoginUsers: 8, Tenders: 100, Bids: 2000, Voters: 5000}
 }
 
 // QuickScale is --quick: every scenario, small enough to finish in seconds.
 func QuickScale() Scale {
-	return Scale{Members: 50, Users: 250, Suppliers: 5, Lots: 3, Items: 3, LoginUsers: 4, Tenders: 3, Bids: 24}
+	return Scale{Members: 50, Users: 250, Suppliers: 5, Lots: 3, Items: 3, LoginUsers: 4, Tenders: 3, Bids: 24, Voters: 40}
 }
 
 // officeUsers is the office's fixed staff: a platform admin and a
@@ -66,6 +67,9 @@ func (s Scale) Validate() error {
 	if s.Bids < 0 || s.Bids > 100_000 {
 		problems = append(problems, "bids must be between 0 and 100000")
 	}
+	if s.Voters < 0 || s.Voters > 100_000 {
+		problems = append(problems, "voters must be between 0 and 100000")
+	}
 	if s.Bids > 0 && s.Tenders == 0 {
 		problems = append(problems, "bids need a tender (tenders ≥ 1)")
 	}
@@ -81,7 +85,7 @@ func (s Scale) Validate() error {
 // scaleKeys maps the --scale keys to the fields they set.
 func (s *Scale) keys() map[string]*int {
 	return map[string]*int{"members": &s.Members, "users": &s.Users, "suppliers": &s.Suppliers,
-		"lots": &s.Lots, "items": &s.Items, "logins": &s.LoginUsers, "tenders": &s.Tenders, "bids": &s.Bids}
+		"lots": &s.Lots, "items": &s.Items, "logins": &s.LoginUsers, "tenders": &s.Tenders, "bids": &s.Bids, "voters": &s.Voters}
 }
 
 // ScaleKeys lists the keys --scale accepts.
@@ -124,6 +128,6 @@ func ParseScale(spec string, base Scale) (Scale, error) {
 
 // String is the --scale form.
 func (s Scale) String() string {
-	return fmt.Sprintf("members=%d,users=%d,suppliers=%d,lots=%d,items=%d,logins=%d,tenders=%d,bids=%d",
-		s.Members, s.Users, s.Suppliers, s.Lots, s.Items, s.LoginUsers, s.Tenders, s.Bids)
+	return fmt.Sprintf("members=%d,users=%d,suppliers=%d,lots=%d,items=%d,logins=%d,tenders=%d,bids=%d,voters=%d",
+		s.Members, s.Users, s.Suppliers, s.Lots, s.Items, s.LoginUsers, s.Tenders, s.Bids, s.Voters)
 }

@@ -18,9 +18,9 @@ func htmlDashboard() *Scenario {
 		func(env *Env) func(int) string { return func(int) string { return "/" } },
 		func(env *Env, body []byte) error {
 			// The dashboard counts every member of the register.
-			want := "<strong>" + i18n.Number("de", int64(len(env.Data.Members))) + "</strong>"
+			want := "<strong>" + i18n.Number("de", int64(env.Data.MemberCount())) + "</strong>"
 			if !bytes.Contains(body, []byte(want)) {
-				return fmt.Errorf("dashboard does not show %d members", len(env.Data.Members))
+				return fmt.Errorf("dashboard does not show %d members", env.Data.MemberCount())
 			}
 			return nil
 		})
