@@ -257,25 +257,27 @@ func (w *importWriter) one(ctx context.Context, it catalog.Item, known map[strin
 		image = it.Images[0]
 	}
 	text := strings.Join([]string{it.ShortDescription, it.LongDescription, it.ManufacturerName, it.SupplierPID, it.GTIN}, " ")
+	vecSQL, vec := searchVector(w.tx.Dialect(), text)
 	if exists {
 		if err := w.newPrice(ctx, old, price.AmountE4, from, to); err != nil {
 			return err
 		}
 		if _, err := w.tx.ExecContext(ctx, `UPDATE catalogue_items SET gtin = ?, manufacturer = ?, short_description = ?, long_description = ?,
-			unit = ?, vat_rate = ?, cpv = ?, image_url = ?, list_price_e4 = ?, active = 1, search_text = ?, updated_at = ? WHERE id = ?`,
+			unit = ?, vat_rate = ?, cpv = ?, image_url = ?, list_price_e4 = ?, active = 1, search_text = ?, search_vector = `+vecSQL+`,
+			updated_at = ? WHERE id = ?`,
 			it.GTIN, it.ManufacturerName, it.ShortDescription, it.LongDescription, it.Unit, int(price.VAT), it.CPV, image, list,
-			text, w.now, old.id); err != nil {
+			text, vec, w.now, old.id); err != nil {
 			return err
 		}
 		w.rep.Updated++
-		return indexItem(ctx, w.tx, old.id, text)
+		return indexItem(ctx, w.tx, old.id, vec)
 	}
 	itemID := id.New()
 	if _, err := w.tx.ExecContext(ctx, `INSERT INTO catalogue_items (id, agreement_id, supplier_pid, gtin, manufacturer, short_description,
-		long_description, unit, vat_rate, cpv, image_url, price_e4, list_price_e4, price_version, valid_from, valid_to, active, search_text, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, 1, ?, ?)`,
+		long_description, unit, vat_rate, cpv, image_url, price_e4, list_price_e4, price_version, valid_from, valid_to, active, search_text,
+		search_vector, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, 1, ?, `+vecSQL+`, ?)`,
 		itemID, w.ag.ID, it.SupplierPID, it.GTIN, it.ManufacturerName, it.ShortDescription, it.LongDescription, it.Unit, int(price.VAT),
-		it.CPV, image, price.AmountE4, list, from, to, text, w.now); err != nil {
+		it.CPV, image, price.AmountE4, list, from, to, text, vec, w.now); err != nil {
 		return err
 	}
 	if _, err := w.tx.ExecContext(ctx, "INSERT INTO catalogue_prices (item_id, version, price_e4, valid_from, valid_to, recorded_at) VALUES (?, 1, ?, ?, ?, ?)",
@@ -284,7 +286,7 @@ func (w *importWriter) one(ctx context.Context, it catalog.Item, known map[strin
 	}
 	known[it.SupplierPID] = existing{id: itemID, priceE4: price.AmountE4, version: 1, validity: from + "/" + to}
 	w.rep.Created++
-	return indexItem(ctx, w.tx, itemID, text)
+	return indexItem(ctx, w.tx, itemID, vec)
 }
 
 // newPrice records a changed price as a new version; call-off lines keep

@@ -102,7 +102,7 @@ var office = &auth.Actor{UserID: "office-pm", Name: "Vergabe", OrgID: "office", 
 
 // newFixture records an agreement of 10,000 € with org-a (6,000 €) and org-b
 // (7,000 €) entitled, and a catalogue of three items.
-func newFixture(t *testing.T, d *db.DB) *fixture {
+func newFixture(t testing.TB, d *db.DB) *fixture {
 	t.Helper()
 	cat, err := i18n.Load()
 	if err != nil {

@@ -11,7 +11,9 @@ import (
 
 type fakeAwards []AwardedLot
 
-func (f fakeAwards) ConcludedLots(context.Context) ([]AwardedLot, error) { return append([]AwardedLot(nil), f...), nil }
+func (f fakeAwards) ConcludedLots(context.Context) ([]AwardedLot, error) {
+	return append([]AwardedLot(nil), f...), nil
+}
 
 // TestAgreementFromTenderLot: an agreement made from a concluded lot must be
 // with the lot's winner, and a lot gets one agreement only.

@@ -5,6 +5,7 @@ import (
 	"sync"
 	"testing"
 
+	"kopit/internal/agreement/stem"
 	"kopit/internal/platform/db"
 	"kopit/internal/platform/errs"
 	"kopit/internal/platform/testkit"
@@ -184,6 +185,6 @@ func addItem(t *testing.T, d *db.DB, agreementID, pid string, priceE4 int64) err
 			itemID, agreementID, pid, "Monitor 27 Zoll", priceE4, "Monitor 27 Zoll", testNow); err != nil {
 			return err
 		}
-		return indexItem(t.Context(), tx, itemID, "Monitor 27 Zoll")
+		return indexItem(t.Context(), tx, itemID, stem.Words("Monitor 27 Zoll"))
 	})
 }

@@ -14,8 +14,8 @@ import (
 // The search uses each database's own full-text engine, so that several
 // kopit instances on one PostgreSQL share one index:
 //
-//   - PostgreSQL: to_tsvector('german', search_text) with a GIN index
-//     (migration 00013); the query is a prefix query of its words
+//   - PostgreSQL: search_vector = to_tsvector('german', search_text), written
+//     with the item, with a GIN index (migration 00013); the query is a prefix query of its words
 //     (to_tsquery('german', 'notebooks:* & 14:*')), which PostgreSQL stems with
 //     the same German Snowball stemmer.
 //   - SQLite: an FTS5 table whose rows share the rowid of catalogue_items and
@@ -40,7 +40,7 @@ func ensureSearchIndex(ctx context.Context, d *db.DB) error {
 		if indexed > 0 || items == 0 {
 			return nil
 		}
-		rows, err := tx.QueryContext(ctx, "SELECT rowid, search_text FROM catalogue_items")
+		rows, err := tx.QueryContext(ctx, "SELECT rowid, search_vector FROM catalogue_items")
 		if err != nil {
 			return err
 		}
@@ -59,7 +59,7 @@ func ensureSearchIndex(ctx context.Context, d *db.DB) error {
 		}
 		rows.Close()
 		for _, d := range docs {
-			if _, err := tx.ExecContext(ctx, "INSERT INTO catalogue_fts (rowid, stems) VALUES (?, ?)", d.rowid, stem.Words(d.text)); err != nil {
+			if _, err := tx.ExecContext(ctx, "INSERT INTO catalogue_fts (rowid, stems) VALUES (?, ?)", d.rowid, d.text); err != nil {
 				return err
 			}
 		}
@@ -67,8 +67,21 @@ func ensureSearchIndex(ctx context.Context, d *db.DB) error {
 	})
 }
 
-// indexItem (re)writes an item's SQLite index entry in the item's transaction.
-func indexItem(ctx context.Context, tx *db.Tx, itemID, text string) error {
+// searchVector is the SQL expression and its argument that fill
+// catalogue_items.search_vector: on PostgreSQL the German tsvector of the
+// text, computed once when the item is written (so that neither the search
+// nor the GIN index's recheck computes it per row); on SQLite the text
+// stemmed in Go, which is what the FTS5 index holds.
+func searchVector(d db.Dialect, text string) (string, string) {
+	if d == db.Postgres {
+		return "to_tsvector('german', ?)", text
+	}
+	return "?", stem.Words(text)
+}
+
+// indexItem (re)writes an item's SQLite FTS5 entry in the item's transaction;
+// stems is its search_vector.
+func indexItem(ctx context.Context, tx *db.Tx, itemID, stems string) error {
 	if tx.Dialect() != db.SQLite {
 		return nil
 	}
@@ -79,7 +92,7 @@ func indexItem(ctx context.Context, tx *db.Tx, itemID, text string) error {
 	if _, err := tx.ExecContext(ctx, "DELETE FROM catalogue_fts WHERE rowid = ?", rowid); err != nil {
 		return err
 	}
-	_, err := tx.ExecContext(ctx, "INSERT INTO catalogue_fts (rowid, stems) VALUES (?, ?)", rowid, stem.Words(text))
+	_, err := tx.ExecContext(ctx, "INSERT INTO catalogue_fts (rowid, stems) VALUES (?, ?)", rowid, stems)
 	return err
 }
 
@@ -138,9 +151,9 @@ func (Store) Search(ctx context.Context, qr db.Querier, v viewer, q Query) (Resu
 				parts[i] = t + ":*"
 			}
 			tsq := strings.Join(parts, " & ")
-			where = append(where, "to_tsvector('german', i.search_text) @@ to_tsquery('german', ?)")
+			where = append(where, "i.search_vector @@ to_tsquery('german', ?)")
 			args = append(args, tsq)
-			rank = "ts_rank(to_tsvector('german', i.search_text), to_tsquery('german', ?))"
+			rank = "ts_rank(i.search_vector, to_tsquery('german', ?))"
 			rankArgs = []any{tsq}
 		} else {
 			parts := make([]string, len(tokens))

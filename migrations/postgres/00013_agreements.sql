@@ -62,6 +62,7 @@ CREATE TABLE catalogue_items (
     valid_to          TEXT NOT NULL DEFAULT '',
     active            INTEGER NOT NULL DEFAULT 1,
     search_text       TEXT NOT NULL,
+    search_vector     TSVECTOR NOT NULL DEFAULT ''::tsvector, -- the German tsvector of search_text
     updated_at        TIMESTAMPTZ NOT NULL,
     UNIQUE (agreement_id, supplier_pid)
 );
@@ -171,7 +172,7 @@ CREATE TABLE calloff_invoices (
     uploaded_at TIMESTAMPTZ NOT NULL
 );
 CREATE INDEX calloff_invoices_calloff ON calloff_invoices (calloff_id);
-CREATE INDEX catalogue_items_fts ON catalogue_items USING GIN (to_tsvector('german', search_text));
+CREATE INDEX catalogue_items_fts ON catalogue_items USING GIN (search_vector);
 
 -- +goose Down
 SELECT 'forward-only';

@@ -62,6 +62,7 @@ CREATE TABLE catalogue_items (
     valid_to          TEXT NOT NULL DEFAULT '',
     active            INTEGER NOT NULL DEFAULT 1,
     search_text       TEXT NOT NULL,
+    search_vector     TEXT NOT NULL DEFAULT '', -- search_text stemmed in Go (package stem), as the FTS5 index holds it
     updated_at        TIMESTAMP NOT NULL,
     UNIQUE (agreement_id, supplier_pid)
 );
