@@ -2,8 +2,8 @@ package stem
 
 import "testing"
 
-// Pairs from the Snowball German vocabulary (snowballstem.org, voc.txt and
-// output.txt) and the plurals catalogue search depends on.
+// Word pairs worked through the published algorithm (R1/R2, steps 1–3,
+// umlauts), among them the plurals the catalogue search depends on.
 func TestGerman(t *testing.T) {
 	for _, c := range []struct{ in, want string }{
 		{"notebooks", "notebook"},
