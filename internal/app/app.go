@@ -20,6 +20,7 @@ import (
 	"kopit/internal/agreement"
 	"kopit/internal/assembly"
 	"kopit/internal/demand"
+	"kopit/internal/events"
 	"kopit/internal/member"
 	"kopit/internal/platform/auth"
 	"kopit/internal/platform/clock"
@@ -50,7 +51,9 @@ type App struct {
 	// Agreements are the framework agreements, catalogues and call-offs.
 	Agreements *agreement.Service
 	// Advice is the IT legal-advice desk, its knowledge base and templates.
-	Advice  *advice.Service
+	Advice *advice.Service
+	// Events are conferences and meetings with registration.
+	Events  *events.Service
 	Queue   *jobs.Queue
 	Outbox  *mail.Outbox
 	Web     *web.Server
@@ -123,6 +126,8 @@ func New(ctx context.Context, c Config, o Options) (*App, error) {
 			func() (river.JobArgs, *river.InsertOpts) { return purgeArgs{}, nil }, &river.PeriodicJobOpts{RunOnStart: true}),
 		river.NewPeriodicJob(river.PeriodicInterval(15*time.Minute),
 			func() (river.JobArgs, *river.InsertOpts) { return demand.ReminderArgs{}, nil }, &river.PeriodicJobOpts{RunOnStart: true}),
+		river.NewPeriodicJob(river.PeriodicInterval(30*time.Minute),
+			func() (river.JobArgs, *river.InsertOpts) { return events.ReminderArgs{}, nil }, &river.PeriodicJobOpts{RunOnStart: true}),
 	}
 	if a.Queue, err = jobs.New(a.DB, quieter(a.Log, slog.LevelWarn), jobs.Options{MaxWorkers: c.Workers, PeriodicJobs: periodic}); err != nil {
 		return fail(err)
@@ -164,7 +169,7 @@ func New(ctx context.Context, c Config, o Options) (*App, error) {
 	}
 	a.Tenders = tender.NewService(a.DB, a.Demand, members, a.Outbox.Plain(), a.Catalog, a.Clock, c.BaseURL, store, master)
 
-	a.Assemblies = assembly.NewService(a.DB, members, a.Outbox.Plain(), a.Catalog, a.Clock, c.BaseURL)
+	a.Assemblies = assembly.NewService(a.DB, members, a.Outbox.Plain(), a.Catalog, a.Clock, c.BaseURL, store)
 
 	if a.Agreements, err = agreement.NewService(ctx, a.DB, members, agreement.TenderAwards{DB: a.DB, Tenders: a.Tenders},
 		a.Outbox.Plain(), a.Catalog, a.Clock, c.BaseURL); err != nil {
@@ -172,13 +177,17 @@ func New(ctx context.Context, c Config, o Options) (*App, error) {
 	}
 
 	a.Advice = advice.NewService(a.DB, members, a.Outbox.Plain(), a.Catalog, a.Clock, c.BaseURL, store)
+	a.Events = events.NewService(a.DB, a.Outbox.Plain(), a.Catalog, a.Clock, c.BaseURL)
+	if err := jobs.Register(a.Queue, &events.ReminderWorker{Service: a.Events}); err != nil {
+		return fail(err)
+	}
 
-	tpl, err := web.ParseTemplates(webassets.Templates(), webassets.Static, member.Templates(), demand.Templates(), tender.Templates(), admin.Templates(), assembly.Templates(), agreement.Templates(), advice.Templates())
+	tpl, err := web.ParseTemplates(webassets.Templates(), webassets.Static, member.Templates(), demand.Templates(), tender.Templates(), admin.Templates(), assembly.Templates(), agreement.Templates(), advice.Templates(), events.Templates())
 	if err != nil {
 		return fail(err)
 	}
 	a.Web = web.NewServer(a.Catalog, a.Log, tpl, a.Auth, web.Options{SecureCookies: c.SecureCookies, MaxBodyBytes: c.MaxBodyBytes})
-	a.Web.SetNav(slices.Concat(member.Nav(), demand.Nav(), tender.Nav(), assembly.Nav(), agreement.Nav(), advice.Nav(), admin.Nav()))
+	a.Web.SetNav(slices.Concat(member.Nav(), demand.Nav(), tender.Nav(), assembly.Nav(), agreement.Nav(), advice.Nav(), events.Nav(), admin.Nav()))
 
 	memberHandlers := member.NewHandlers(a.Members, a.Web)
 	adminHandlers := admin.NewHandlers(a.DB, a.Web, a.Outbox, a.Clock)
@@ -190,7 +199,8 @@ func New(ctx context.Context, c Config, o Options) (*App, error) {
 	agreementHandlers := agreement.NewHandlers(a.Agreements, a.Web)
 	a.Web.AddPanel(agreementHandlers.Panel)
 	adviceHandlers := advice.NewHandlers(a.Advice, a.Web)
-	a.Routes = slices.Concat(memberHandlers.Routes(), demandHandlers.Routes(), tenderHandlers.Routes(), assemblyHandlers.Routes(), agreementHandlers.Routes(), adviceHandlers.Routes(), adminHandlers.Routes())
+	eventHandlers := events.NewHandlers(a.Events, a.Web)
+	a.Routes = slices.Concat(memberHandlers.Routes(), demandHandlers.Routes(), tenderHandlers.Routes(), assemblyHandlers.Routes(), agreementHandlers.Routes(), adviceHandlers.Routes(), eventHandlers.Routes(), adminHandlers.Routes())
 
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))

@@ -106,6 +106,7 @@ func TestRouteRoleMatrix(t *testing.T) {
 
 	asmPast, asmNext := e.demoAssemblies()
 	advq := e.adviceQuestion("einkauf@hzd.example")
+	evp := "/events/" + e.smallEvent("Matrix-Treffen", 50).ID
 
 	type row struct {
 		route string // "METHOD pattern" as registered
@@ -249,6 +250,26 @@ func TestRouteRoleMatrix(t *testing.T) {
 		{"GET /api/v1/advice", "/api/v1/advice", expect(401, "")},
 		{"GET /api/v1/advice/{id}", "/api/v1/advice/" + advq, expect(401, "")},
 		{"GET /api/v1/knowledge", "/api/v1/knowledge", expect(401, "")},
+		// Events: every member and the office see and register (each row
+		// registers, then cancels, so the session rows find no confirmed
+		// registration); the office organises; calendars need no login.
+		{"GET /events", "/events", expect(200, "supplier=403 anon=303")},
+		{"GET /events/new", "/events/new", expect(403, "admin=200 anon=303")},
+		{"POST /events", "/events", expect(403, "admin=422 anon=303")},
+		{"POST /events/feed", "/events/feed", expect(200, "supplier=403 anon=303")},
+		{"GET /events/{id}", evp, expect(200, "supplier=403 anon=303")},
+		{"POST /events/{id}/sessions", evp + "/sessions", expect(403, "admin=422 anon=303")},
+		{"POST /events/{id}/register", evp + "/register", expect(303, "supplier=403 anon=303")},
+		{"POST /events/{id}/cancel", evp + "/cancel", expect(303, "supplier=403 anon=303")},
+		{"POST /events/{id}/sessions/{session}/book", evp + "/sessions/01nonexistent0000000000000/book", expect(409, "supplier=403 anon=303")},
+		{"POST /events/{id}/sessions/{session}/cancel", evp + "/sessions/01nonexistent0000000000000/cancel", expect(409, "supplier=403 anon=303")},
+		{"POST /events/{id}/registrations/{reg}/checkin", evp + "/registrations/01nonexistent0000000000000/checkin", expect(403, "admin=404 anon=303")},
+		{"GET /events/{id}/participants.pdf", evp + "/participants.pdf", expect(403, "admin=200 anon=303")},
+		{"GET /events/{id}/checkin.pdf", evp + "/checkin.pdf", expect(403, "admin=200 anon=303")},
+		{"GET /events.ics", "/events.ics", expect(200, "")},
+		{"GET /events/{id}/event.ics", evp + "/event.ics", expect(200, "")},
+		{"GET /calendar/{token}", "/calendar/guessed.ics", expect(404, "")},
+		{"GET /api/v1/events", "/api/v1/events", expect(401, "")},
 		// Browser sessions cannot use the API: it takes tokens only (see TestAPI).
 		{"GET /api/v1/organisations", "/api/v1/organisations", expect(401, "")},
 		{"GET /api/v1/users", "/api/v1/users", expect(401, "")},
