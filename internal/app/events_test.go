@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"kopit/internal/demo"
 	"kopit/internal/events"
 	"kopit/internal/platform/auth"
 	"kopit/internal/platform/clock"
@@ -255,5 +256,42 @@ func TestEventReminderIsSentOnce(t *testing.T) {
 	var list struct{ Items []events.EventJSON }
 	if code, _ := e.api(e.token("einkauf@hzd.example"), "/api/v1/events", &list); code != 200 || len(list.Items) == 0 {
 		t.Errorf("API: %d %+v", code, list)
+	}
+}
+
+func TestDemoConferenceHasProgrammeAndWaitingList(t *testing.T) {
+	e := newEnv(t, "")
+	ctx := context.Background()
+	evs, err := e.app.Events.Store().Events(ctx, e.app.DB, time.Time{}, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var conf events.Event
+	for _, ev := range evs {
+		if ev.Title == "Tagung Hardware Beschaffung" {
+			conf, _ = e.app.Events.Store().Event(ctx, e.app.DB, ev.ID)
+		}
+	}
+	if conf.ID == "" || !strings.Contains(conf.Venue, "Goethe-Universität Frankfurt") || len(conf.Sessions) < 6 {
+		t.Fatalf("demo conference: %+v", conf)
+	}
+	if days := conf.EndsAt.In(clock.Berlin).YearDay() - conf.StartsAt.In(clock.Berlin).YearDay(); days != 1 {
+		t.Errorf("the conference spans %d days, want two", days+1)
+	}
+	regs, _ := e.app.Events.Store().Registrations(ctx, e.app.DB, conf.ID)
+	waiting := 0
+	for _, r := range regs {
+		if r.Status == events.Waiting {
+			waiting++
+		}
+	}
+	if !conf.Full() || waiting == 0 {
+		t.Errorf("demo conference: full %v, waiting %d", conf.Full(), waiting)
+	}
+	if _, err := demo.Load(ctx, e.app); err != nil {
+		t.Fatal(err)
+	}
+	if evs2, _ := e.app.Events.Store().Events(ctx, e.app.DB, time.Time{}, false); len(evs2) != len(evs) {
+		t.Errorf("a second load created events: %d → %d", len(evs), len(evs2))
 	}
 }

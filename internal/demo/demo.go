@@ -51,6 +51,9 @@ func Load(ctx context.Context, a *app.App) (Result, error) {
 	if err := loadServices(ctx, a.Members, a.Advice); err != nil {
 		return res, fmt.Errorf("demo member services: %w", err)
 	}
+	if err := loadEvents(ctx, a.Members, a.Events); err != nil {
+		return res, fmt.Errorf("demo events: %w", err)
+	}
 	return res, nil
 }
 

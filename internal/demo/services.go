@@ -3,10 +3,13 @@ package demo
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"kopit/internal/advice"
+	"kopit/internal/events"
 	"kopit/internal/member"
 	"kopit/internal/platform/auth"
+	"kopit/internal/platform/clock"
 )
 
 // demoPDF is a tiny valid-looking PDF for the demo's attachments and
@@ -119,6 +122,72 @@ func loadServices(ctx context.Context, members *member.Service, svc *advice.Serv
 	} {
 		if _, err := svc.AddTemplate(ctx, legal, t.in, advice.File{Name: t.name, Data: demoPDF}); err != nil {
 			return fmt.Errorf("template %s: %w", t.name, err)
+		}
+	}
+	return nil
+}
+
+// The demo conference: the two-day "Tagung Hardware Beschaffung" at
+// Goethe-Universität Frankfurt, five weeks ahead, booked out with a waiting
+// list.
+const demoConference = "Tagung Hardware Beschaffung"
+
+func loadEvents(ctx context.Context, members *member.Service, svc *events.Service) error {
+	evs, err := svc.Store().Events(ctx, svc.DB(), time.Time{}, false)
+	if err != nil {
+		return err
+	}
+	for _, e := range evs {
+		if e.Title == demoConference {
+			return nil
+		}
+	}
+	actor := func(email string) (*auth.Actor, error) {
+		id, _, _, err := members.Store().Credentials(ctx, email)
+		if err != nil {
+			return nil, err
+		}
+		return members.Store().Actor(ctx, id)
+	}
+	office, err := actor("admin@kop-it.example")
+	if err != nil {
+		return err
+	}
+	day1 := svc.Now().AddDate(0, 0, 35).In(clock.Berlin)
+	for day1.Weekday() != time.Tuesday {
+		day1 = day1.AddDate(0, 0, 1)
+	}
+	d1, d2 := day1.Format("2006-01-02"), day1.AddDate(0, 0, 1).Format("2006-01-02")
+	ev, err := svc.CreateEvent(ctx, office, events.EventInput{Kind: "conference", Title: demoConference,
+		Description: "Zwei Tage Erfahrungsaustausch der Mitglieder zur gemeinsamen Beschaffung von Arbeitsplatz-Hardware: " +
+			"Bedarfsbündelung, Rahmenverträge, Nachhaltigkeit und Rückläufer.",
+		Venue: "Goethe-Universität Frankfurt, Campus Westend", Address: "Theodor-W.-Adorno-Platz 1, 60323 Frankfurt am Main",
+		StartDate: d1, StartTime: "09:30", EndDate: d2, EndTime: "15:00", Capacity: "8", Public: true})
+	if err != nil {
+		return err
+	}
+	for _, s := range []events.SessionInput{
+		{Title: "Begrüßung und Lagebild Hardwaremarkt", Speakers: "Vorstand KOP-IT eG", Room: "Hörsaalzentrum HZ 1", Date: d1, StartTime: "09:30", EndTime: "10:30"},
+		{Title: "Bedarfsbündelung Notebooks 2027: Ergebnisse und Lose", Speakers: "Geschäftsstelle, Vergabe", Room: "Hörsaalzentrum HZ 1", Date: d1, StartTime: "10:45", EndTime: "12:15"},
+		{Title: "Workshop: Leistungsbeschreibung Monitore mit Umweltzeichen", Speakers: "Arbeitskreis Hardware", Room: "Seminarhaus SH 1.101", Date: d1, StartTime: "13:30", EndTime: "15:30", Capacity: "4"},
+		{Title: "Workshop: EVB-IT Kauf in der Praxis", Speakers: "Dr. Jana Recht", Room: "Seminarhaus SH 1.102", Date: d1, StartTime: "13:30", EndTime: "15:30", Capacity: "4"},
+		{Title: "Abendempfang", Room: "Casino, Festsaal", Date: d1, StartTime: "18:00", EndTime: "21:00"},
+		{Title: "Rahmenverträge abrufen: Erfahrungen der Mitglieder", Speakers: "Goethe-Universität Frankfurt, HZD", Room: "Hörsaalzentrum HZ 1", Date: d2, StartTime: "09:00", EndTime: "10:30"},
+		{Title: "Rücknahme und Wiederverwendung von Altgeräten", Speakers: "Stadt Kassel", Room: "Hörsaalzentrum HZ 1", Date: d2, StartTime: "11:00", EndTime: "12:30"},
+		{Title: "Abschluss und Ausblick", Speakers: "Vorstand KOP-IT eG", Room: "Hörsaalzentrum HZ 1", Date: d2, StartTime: "13:30", EndTime: "15:00"},
+	} {
+		if _, err := svc.AddSession(ctx, office, ev.ID, s); err != nil {
+			return fmt.Errorf("session %q: %w", s.Title, err)
+		}
+	}
+	// Ten registrations for eight seats: two wait.
+	for _, domain := range []string{"uni-frankfurt", "hzd", "ekom21", "kassel", "frankfurt", "wiesbaden", "darmstadt", "tu-darmstadt", "offenbach", "giessen"} {
+		a, err := actor("einkauf@" + domain + ".example")
+		if err != nil {
+			return err
+		}
+		if _, err := svc.Register(ctx, a, ev.ID); err != nil {
+			return fmt.Errorf("registration %s: %w", domain, err)
 		}
 	}
 	return nil
