@@ -59,6 +59,8 @@ func agreementRows(f agreementFixture) []matrixRow {
 	return []matrixRow{
 		{"GET /agreements", "/agreements", expect(403, ag)},
 		{"GET /agreements/new", "/agreements/new", office("200")},
+		{"GET /agreements/report", "/agreements/report", expect(403, ag)},
+		{"GET /agreements/report.csv", "/agreements/report.csv", expect(403, ag)},
 		{"POST /agreements", "/agreements", office("422")},
 		{"GET /agreements/{id}", nb, expect(403, ag)},
 		// The monitors agreement is HessenNet's, for HZD only.

@@ -83,5 +83,7 @@ func TestAgreementJourney(t *testing.T) {
 		}
 		b2.visit(callOffPath, "call-off for the buyer", 200)
 		b2.expectText("#calloff-status", "bestätigt")
+		b2.visit("/agreements/report", "call-off volume", 200)
+		b2.expectText("#report-total", "netto abgerufen")
 	})
 }
