@@ -327,3 +327,22 @@ func (s *Service) LastImport(ctx context.Context, agreementID, importID string) 
 	}
 	return r, json.Unmarshal([]byte(raw), &r.Problems)
 }
+
+// ImportForOffice imports a catalogue file into the agreement with the given
+// id or reference as kopit itself (the command line), with the same
+// transaction boundary and report as ImportCatalogue.
+func (s *Service) ImportForOffice(ctx context.Context, agreement, fileName string, r io.Reader) (ImportReport, error) {
+	var agID string
+	err := s.db.QueryRowContext(ctx, "SELECT id FROM agreements WHERE id = ? OR reference = ?", agreement, agreement).Scan(&agID)
+	if errors.Is(err, sql.ErrNoRows) {
+		return ImportReport{}, errs.ErrNotFound
+	}
+	if err != nil {
+		return ImportReport{}, err
+	}
+	ag, err := s.store.Agreement(ctx, s.db, viewer{all: true}, agID)
+	if err != nil {
+		return ImportReport{}, err
+	}
+	return s.importCatalogue(ctx, audit.System{}, ag, fileName, r)
+}

@@ -40,6 +40,7 @@ func commands() map[string]command {
 		"law":     {"procurement-law engine: plan a procedure", runLaw},
 		"export":  {"export data: notices (eForms XML), OCDS", runExport},
 		"invoice": {"e-invoices (XRechnung): check a UBL or CII invoice", runInvoice},
+		"import":  {"import a supplier catalogue (BMEcat, CSV) into a framework agreement", runImport},
 		"bench":   {"load benchmark over HTTP with a hello-world baseline", runBench},
 		"version": {"print the version and the schema version", runVersion},
 	}
