@@ -199,6 +199,10 @@ func TestAgreementCalloffJourney(t *testing.T) {
 		if vol.FindString(before) == vol.FindString(after) || vol.FindString(after) == "" {
 			t.Errorf("own volume did not change: %q → %q", vol.FindString(before), vol.FindString(after))
 		}
+		// The dashboard shows the remaining volume of the member's agreements.
+		if _, dash := e.do(buyer, "GET", "/", nil); !strings.Contains(dash, "RV-2026-001") || !strings.Contains(dash, "Ihr Restvolumen") {
+			t.Error("the dashboard shows no agreement volume")
+		}
 	})
 }
 
