@@ -64,3 +64,27 @@ func BenchmarkCatalogueSearch(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkCalloffParallel places call-offs from 64 concurrent buyers on
+// one agreement (the quota rows are the hot spot) and reports call-offs per
+// second.
+func BenchmarkCalloffParallel(b *testing.B) {
+	f := newFixture(b, benchDB(b))
+	if _, err := f.db.ExecContext(b.Context(), "UPDATE agreements SET max_cents = 100000000000"); err != nil {
+		b.Fatal(err)
+	}
+	if _, err := f.db.ExecContext(b.Context(), "UPDATE agreement_members SET max_cents = 100000000000"); err != nil {
+		b.Fatal(err)
+	}
+	b.SetParallelism(32) // × GOMAXPROCS 2 = 64 goroutines
+	b.RunParallel(func(pb *testing.PB) {
+		a := actor("org-a", "member_buyer")
+		for pb.Next() {
+			if _, err := f.svc.Submit(b.Context(), a, order1(f, f.items[2], "1")); err != nil {
+				b.Error(err)
+				return
+			}
+		}
+	})
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "calloffs/s")
+}
