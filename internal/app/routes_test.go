@@ -223,6 +223,9 @@ func TestRouteRoleMatrix(t *testing.T) {
 		{"GET /assemblies/{id}/receipt", "/assemblies/" + asmPast + "/receipt", expect(200, "pm=403 supplier=403 anon=303")},
 		{"GET /assemblies/{id}/minutes.pdf", "/assemblies/" + asmPast + "/minutes.pdf", expect(200, "pm=403 supplier=403 anon=303")},
 		{"POST /assemblies/{id}/minutes/sign", "/assemblies/" + asmPast + "/minutes/sign", expect(403, "anon=303")},
+		{"POST /assemblies/{id}/documents", "/assemblies/" + asmNext + "/documents", expect(403, "anon=303")},
+		// Open to every signed-in user; who may not view assemblies gets 404 (see TestAssemblyDocuments).
+		{"GET /assemblies/{id}/documents/{doc}", "/assemblies/" + asmPast + "/documents/01nonexistent0000000000000", expect(404, "anon=303")},
 		{"GET /api/v1/assemblies", "/api/v1/assemblies", expect(401, "")},
 		{"GET /api/v1/assemblies/{id}", "/api/v1/assemblies/" + asmPast, expect(401, "")},
 		// The legal-advice desk: a question is confidential to the asking

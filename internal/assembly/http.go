@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"kopit/internal/member"
 	"kopit/internal/platform/auth"
 	"kopit/internal/platform/errs"
 	"kopit/internal/platform/web"
@@ -156,6 +157,8 @@ type detailData struct {
 	Kinds          []string
 	AnyOpenPoll    bool
 	EventsURL      string
+	Documents      []Document
+	MaxDocumentMB  int
 }
 
 func strs[T ~string](xs []T) []string {
@@ -182,7 +185,7 @@ func (h *Handlers) page(w http.ResponseWriter, r *http.Request, code int, p *web
 	now := h.svc.clock.Now()
 	d := detailData{A: asm, Now: now, Manage: a.Can(auth.ManageAssemblies), CanVote: a.Can(auth.Vote), MotionsOpen: asm.MotionsOpen(now),
 		Modes: []string{"in_person", "online"}, Majorities: strs(MotionMajorities), Kinds: []string{string(MotionPoll), string(ElectionPoll)},
-		EventsURL: "/assemblies/" + asm.ID + "/events"}
+		EventsURL: "/assemblies/" + asm.ID + "/events", MaxDocumentMB: MaxDocumentBytes >> 20}
 	if d.Invited, d.Mails, err = h.svc.store.InvitationCounts(ctx, h.svc.db, asm.ID); err != nil {
 		return err
 	}
@@ -200,10 +203,19 @@ func (h *Handlers) page(w http.ResponseWriter, r *http.Request, code int, p *web
 		return err
 	}
 	names := map[string]string{}
+	entitled := map[string]bool{} // members that have not left by today
+	var voting []member.OrgRef
 	for _, m := range members {
 		names[m.ID] = m.Name
+		if !member.HasLeft(m.LeftOn, now) {
+			entitled[m.ID] = true
+			voting = append(voting, m)
+		}
 	}
-	d.Members = len(members)
+	d.Members = len(voting)
+	if d.Documents, err = h.svc.store.Documents(ctx, h.svc.db, asm.ID); err != nil {
+		return err
+	}
 	mode := map[string]string{}
 	for _, at := range d.Attendance {
 		if at.Present() {
@@ -258,12 +270,15 @@ func (h *Handlers) page(w http.ResponseWriter, r *http.Request, code int, p *web
 		d.RepField = p.Field("representative", "assembly.representative", "select", "required")
 		d.HolderField = p.Field("holder", "assembly.proxy_holder", "select", "required")
 		for _, rep := range reps {
+			if !entitled[rep.OrgID] {
+				continue
+			}
 			label := rep.Name + " – " + names[rep.OrgID]
 			d.RepField.Options = append(d.RepField.Options, web.Option{Value: rep.UserID, Label: label, Selected: p.Form.Get("representative") == rep.UserID})
 			d.HolderField.Options = append(d.HolderField.Options, web.Option{Value: rep.UserID, Label: label, Selected: p.Form.Get("holder") == rep.UserID})
 		}
 		d.GrantorField = p.Field("grantor", "assembly.proxy_grantor", "select", "required")
-		for _, m := range members {
+		for _, m := range voting {
 			d.GrantorField.Options = append(d.GrantorField.Options, web.Option{Value: m.ID, Label: m.Name, Selected: p.Form.Get("grantor") == m.ID})
 		}
 	}
@@ -445,12 +460,12 @@ func (h *Handlers) vote(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	name, _, err := h.svc.memberName(r.Context(), in.For)
+	org, _, err := h.svc.memberOrg(r.Context(), in.For)
 	if err != nil {
 		return err
 	}
 	p := h.web.NewPage(r, "assembly.receipt_title")
-	p.Data = receiptData{AssemblyID: r.PathValue("id"), Poll: pl, Code: code, OrgName: name}
+	p.Data = receiptData{AssemblyID: r.PathValue("id"), Poll: pl, Code: code, OrgName: org.Name}
 	h.web.Render(w, r, http.StatusOK, "assembly_receipt", p)
 	return nil
 }

@@ -16,10 +16,11 @@ import (
 	"kopit/internal/platform/web"
 )
 
-// RegisterRows is the list of members entitled to vote, as the assembly
-// uses it (§ 30 GenG: member number, name, joining date, shares; plus the
-// representatives who may cast the member's one vote). The figures come
-// from the member register through the Directory.
+// RegisterRows is the member list as the assembly uses it (§ 30 GenG:
+// member number, name, joining date, shares, leaving date; plus the
+// representatives who may cast the member's one vote). A member that has
+// left by today is listed with its leaving date and no vote. The figures
+// come from the member register through the Directory.
 func (s *Service) RegisterRows(ctx context.Context, lang string) ([][]string, error) {
 	members, err := s.dir.MemberOrganisations(ctx)
 	if err != nil {
@@ -44,7 +45,8 @@ func (s *Service) RegisterRows(ctx context.Context, lang string) ([][]string, er
 	t := func(k string) string { return s.cat.T(lang, k) }
 	rows := [][]string{{t("assembly.register.number"), t("assembly.register.name"), t("assembly.register.kind"),
 		t("assembly.register.joined"), t("assembly.register.shares"), t("assembly.register.share_history"), t("assembly.register.votes"),
-		t("assembly.register.representatives")}}
+		t("assembly.register.representatives"), t("assembly.register.left")}}
+	now := s.clock.Now()
 	for _, m := range members {
 		o := full[m.ID]
 		var names []string
@@ -57,9 +59,17 @@ func (s *Service) RegisterRows(ctx context.Context, lang string) ([][]string, er
 		if !o.JoinedOn.IsZero() {
 			joined = i18n.Date(lang, o.JoinedOn)
 		}
-		// One member, one vote, whatever its shares (§ 43 Abs. 3 GenG).
+		// One member, one vote, whatever its shares (§ 43 Abs. 3 GenG); none
+		// from the leaving date on.
+		votes, left := "1", ""
+		if !o.LeftOn.IsZero() {
+			left = i18n.Date(lang, o.LeftOn)
+		}
+		if o.HasLeft(now) {
+			votes = "0"
+		}
 		rows = append(rows, []string{strconv.FormatInt(o.MemberNumber, 10), o.Name, s.cat.T(lang, "kind."+string(o.Kind)), joined,
-			strconv.FormatInt(o.Shares, 10), strings.Join(history[m.ID], "; "), "1", strings.Join(names, ", ")})
+			strconv.FormatInt(o.Shares, 10), strings.Join(history[m.ID], "; "), votes, strings.Join(names, ", "), left})
 	}
 	return rows, nil
 }

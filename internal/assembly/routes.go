@@ -38,6 +38,10 @@ func (h *Handlers) Routes() []web.Route {
 		{Method: "GET", Pattern: "/assemblies/{id}/receipt", Perm: auth.ViewAssemblies, Handler: h.checkReceipt},
 		{Method: "GET", Pattern: "/assemblies/{id}/minutes.pdf", Perm: auth.ViewAssemblies, Handler: h.minutesPDF},
 		{Method: "POST", Pattern: "/assemblies/{id}/minutes/sign", Perm: auth.ManageAssemblies, Handler: h.signMinutes},
+		{Method: "POST", Pattern: "/assemblies/{id}/documents", Perm: auth.ManageAssemblies, Handler: h.uploadDocument, MaxBody: MaxDocumentBytes + 1<<20},
+		// Open to every signed-in user: the handler answers 404 to anyone
+		// who may not view assemblies (see downloadDocument).
+		{Method: "GET", Pattern: "/assemblies/{id}/documents/{doc}", Perm: auth.ManageOwnProfile, Handler: h.downloadDocument},
 
 		{Method: "GET", Pattern: "/api/v1/assemblies", Perm: auth.ViewAssemblies, Handler: h.apiAssemblies},
 		{Method: "GET", Pattern: "/api/v1/assemblies/{id}", Perm: auth.ViewAssemblies, Handler: h.apiAssembly},

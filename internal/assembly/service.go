@@ -14,6 +14,7 @@ import (
 	"kopit/internal/platform/clock"
 	"kopit/internal/platform/db"
 	"kopit/internal/platform/errs"
+	"kopit/internal/platform/files"
 	"kopit/internal/platform/i18n"
 	"kopit/internal/platform/id"
 	"kopit/internal/platform/mail"
@@ -39,11 +40,12 @@ type Service struct {
 	cat     *i18n.Catalog
 	clock   clock.Clock
 	baseURL string
+	files   files.Store
 }
 
-// NewService builds the service.
-func NewService(d *db.DB, dir Directory, m mail.Mailer, cat *i18n.Catalog, c clock.Clock, baseURL string) *Service {
-	return &Service{db: d, dir: dir, mailer: m, cat: cat, clock: c, baseURL: baseURL}
+// NewService builds the service; fs keeps the assemblies' documents.
+func NewService(d *db.DB, dir Directory, m mail.Mailer, cat *i18n.Catalog, c clock.Clock, baseURL string, fs files.Store) *Service {
+	return &Service{db: d, dir: dir, mailer: m, cat: cat, clock: c, baseURL: baseURL, files: fs}
 }
 
 // Store gives handlers read access.
@@ -99,7 +101,9 @@ func (s *Service) Convene(ctx context.Context, a audit.Actor, in ConveneInput) (
 	if err != nil {
 		return asm, s.refuse(ctx, a, "", "assembly.convene_refused", "assembly", "", err, map[string]any{"title": asm.Title, "date": in.Date})
 	}
-	members, err := s.dir.MemberOrganisations(ctx)
+	// A member that has left by the day of the assembly has no vote in it
+	// and is not invited (§ 43 Abs. 3 GenG: members vote).
+	members, err := s.entitledMembers(ctx, asm.StartsAt)
 	if err != nil {
 		return asm, err
 	}
@@ -159,6 +163,27 @@ func (s *Service) Convene(ctx context.Context, a audit.Actor, in ConveneInput) (
 			"members_invited": len(members), "mails": mails})
 	})
 	return asm, err
+}
+
+// entitledMembers lists the members that have not left by the calendar day
+// of at: those with a vote.
+func (s *Service) entitledMembers(ctx context.Context, at time.Time) ([]member.OrgRef, error) {
+	all, err := s.dir.MemberOrganisations(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := all[:0:0]
+	for _, m := range all {
+		if !member.HasLeft(m.LeftOn, at) {
+			out = append(out, m)
+		}
+	}
+	return out, nil
+}
+
+// leftError is the refusal for a member that has left the cooperative.
+func leftError(field string, o member.Organisation, lang string) error {
+	return errs.FieldWith(field, "assembly.error.member_left", o.Name, i18n.Date(lang, o.LeftOn))
 }
 
 func (s *Service) invitation(r member.Representative, a Assembly) string {
@@ -275,21 +300,21 @@ func (s *Service) representative(ctx context.Context, userID string) (member.Rep
 	return member.Representative{UserID: u.UserID, OrgID: u.OrgID, Name: u.Name, Email: u.Email, Lang: u.Lang}, true, nil
 }
 
-// memberName is a member's name; ok is false for an unknown id or an
-// organisation that is not a member.
-func (s *Service) memberName(ctx context.Context, orgID string) (string, bool, error) {
+// memberOrg is a member of the register (left or not); ok is false for an
+// unknown id or an organisation that is not a member.
+func (s *Service) memberOrg(ctx context.Context, orgID string) (member.Organisation, bool, error) {
 	orgs, err := s.dir.OrganisationsByID(ctx, []string{orgID})
 	if errs.CodeOf(err) == errs.NotFound {
-		return "", false, nil
+		return member.Organisation{}, false, nil
 	}
 	if err != nil {
-		return "", false, err
+		return member.Organisation{}, false, err
 	}
 	o, ok := orgs[orgID]
 	if !ok || !o.Kind.IsMember() {
-		return "", false, nil
+		return member.Organisation{}, false, nil
 	}
-	return o.Name, true, nil
+	return o, true, nil
 }
 
 // RecordAttendance records a member as present through one of its
@@ -302,7 +327,7 @@ func (s *Service) RecordAttendance(ctx context.Context, a audit.Actor, assemblyI
 	if !ok {
 		return s.refuse(ctx, a, "", "assembly.attendance_refused", "assembly", assemblyID, errs.Field("representative", "assembly.error.not_a_representative"), nil)
 	}
-	return s.arrive(ctx, a, assemblyID, rep, mode)
+	return s.arrive(ctx, a, assemblyID, rep, mode, "representative")
 }
 
 // CheckIn records the actor's own member as present online.
@@ -314,10 +339,12 @@ func (s *Service) CheckIn(ctx context.Context, a *auth.Actor, assemblyID string)
 	if !ok {
 		return errs.ErrForbidden
 	}
-	return s.arrive(ctx, a, assemblyID, rep, "online")
+	return s.arrive(ctx, a, assemblyID, rep, "online", "checkin")
 }
 
-func (s *Service) arrive(ctx context.Context, a audit.Actor, assemblyID string, rep member.Representative, mode string) error {
+// arrive records a member as present; field names the form field refusals
+// are reported at.
+func (s *Service) arrive(ctx context.Context, a audit.Actor, assemblyID string, rep member.Representative, mode, field string) error {
 	now := s.clock.Now()
 	if mode != "in_person" && mode != "online" {
 		return errs.Field("mode", "error.choose")
@@ -332,18 +359,21 @@ func (s *Service) arrive(ctx context.Context, a audit.Actor, assemblyID string, 
 	if mode == "online" && asm.Form == InPerson {
 		return s.refuse(ctx, a, rep.OrgID, "assembly.attendance_refused", "assembly", asm.ID, errs.Field("mode", "assembly.error.no_online"), nil)
 	}
-	name, _, err := s.memberName(ctx, rep.OrgID)
+	org, _, err := s.memberOrg(ctx, rep.OrgID)
 	if err != nil {
 		return err
 	}
-	att := Attendance{OrgID: rep.OrgID, OrgName: name, UserID: rep.UserID, UserName: rep.Name, Mode: mode, ArrivedAt: now}
+	if org.HasLeft(now) {
+		return s.refuse(ctx, a, rep.OrgID, "assembly.attendance_refused", "assembly", asm.ID, leftError(field, org, actorLang(a)), nil)
+	}
+	att := Attendance{OrgID: rep.OrgID, OrgName: org.Name, UserID: rep.UserID, UserName: rep.Name, Mode: mode, ArrivedAt: now}
 	err = s.db.InTx(ctx, func(tx *db.Tx) error {
 		ok, err := s.store.arrive(ctx, tx, asm.ID, att)
 		if err != nil {
 			return err
 		}
 		if !ok {
-			return errs.Field("representative", "assembly.error.already_present")
+			return errs.Field(field, "assembly.error.already_present")
 		}
 		return audit.Record(ctx, tx, now, a, rep.OrgID, "assembly.arrived", "assembly", asm.ID,
 			map[string]any{"member": rep.OrgID, "representative": rep.Name, "mode": mode})
@@ -381,13 +411,19 @@ func (s *Service) RecordProxy(ctx context.Context, a audit.Actor, assemblyID str
 		return err
 	}
 	v := errs.Validation{}
-	grantorName, ok, err := s.memberName(ctx, in.Grantor)
+	grantor, ok, err := s.memberOrg(ctx, in.Grantor)
 	if err != nil {
 		return err
 	}
+	// A member that has left neither gives a proxy nor has one held for it
+	// by its representative.
+	var left error
 	if !ok {
 		v.Add("grantor", "error.choose")
+	} else if grantor.HasLeft(now) {
+		left = leftError("grantor", grantor, actorLang(a))
 	}
+	grantorName := grantor.Name
 	holder, ok, err := s.representative(ctx, in.Holder)
 	if err != nil {
 		return err
@@ -396,13 +432,24 @@ func (s *Service) RecordProxy(ctx context.Context, a audit.Actor, assemblyID str
 		v.Add("holder", "error.choose")
 	} else if holder.OrgID == in.Grantor {
 		v.Add("holder", "assembly.error.proxy_own_member")
+	} else if left == nil {
+		holderOrg, _, err := s.memberOrg(ctx, holder.OrgID)
+		if err != nil {
+			return err
+		}
+		if holderOrg.HasLeft(now) {
+			left = leftError("holder", holderOrg, actorLang(a))
+		}
 	}
 	doc := strings.TrimSpace(in.Document)
 	text(&v, "document", doc, true, 5000)
-	if asm.Status == Closed {
+	switch {
+	case asm.Status == Closed:
 		err = errs.E(errs.Conflict, "assembly.error.closed")
-	} else {
+	case v.Err() != nil:
 		err = v.Err()
+	default:
+		err = left
 	}
 	if err == nil {
 		proxies, lerr := s.store.Proxies(ctx, s.db, asm.ID)
@@ -516,7 +563,7 @@ func (s *Service) Represented(ctx context.Context, assemblyID string) (represent
 	if err != nil {
 		return 0, 0, err
 	}
-	all, err := s.dir.MemberOrganisations(ctx)
+	all, err := s.entitledMembers(ctx, s.clock.Now())
 	if err != nil {
 		return 0, 0, err
 	}
@@ -610,17 +657,25 @@ type VoteInput struct {
 // own member if present, and the members whose proxy it holds while its own
 // member is present.
 func (s *Service) MayVoteFor(ctx context.Context, a *auth.Actor, assemblyID string) ([]Attendance, map[string]bool, error) {
+	may, viaProxy, _, err := s.mayVoteFor(ctx, a, assemblyID)
+	return may, viaProxy, err
+}
+
+// mayVoteFor is MayVoteFor that also names the members the actor would
+// represent but that have left the cooperative by today (no vote after the
+// leaving date); when the actor's own member has left, it represents no one.
+func (s *Service) mayVoteFor(ctx context.Context, a *auth.Actor, assemblyID string) ([]Attendance, map[string]bool, map[string]member.Organisation, error) {
 	if !a.Can(auth.Vote) {
-		return nil, nil, nil
+		return nil, nil, nil, nil
 	}
-	// Two indexed look-ups, so a ballot costs the same with 25 or 5,000 members.
+	// Indexed look-ups only, so a ballot costs the same with 25 or 5,000 members.
 	present, err := s.store.present(ctx, s.db, assemblyID, a.OrgID)
 	if err != nil || !present {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	proxies, err := s.store.proxiesHeldBy(ctx, s.db, assemblyID, a.UserID)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	out := []Attendance{{OrgID: a.OrgID, OrgName: a.OrgName}}
 	viaProxy := map[string]bool{}
@@ -630,7 +685,30 @@ func (s *Service) MayVoteFor(ctx context.Context, a *auth.Actor, assemblyID stri
 			viaProxy[p.GrantorOrgID] = true
 		}
 	}
-	return out, viaProxy, nil
+	ids := make([]string, len(out))
+	for i, m := range out {
+		ids[i] = m.OrgID
+	}
+	orgs, err := s.dir.OrganisationsByID(ctx, ids)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	now := s.clock.Now()
+	left := map[string]member.Organisation{}
+	if o := orgs[a.OrgID]; o.HasLeft(now) {
+		left[a.OrgID] = o
+		return nil, nil, left, nil
+	}
+	entitled := out[:0]
+	for _, m := range out {
+		if o := orgs[m.OrgID]; o.HasLeft(now) {
+			left[m.OrgID] = o
+			delete(viaProxy, m.OrgID)
+			continue
+		}
+		entitled = append(entitled, m)
+	}
+	return entitled, viaProxy, left, nil
 }
 
 // Vote casts the ballot of one member. The receipt code is returned once and
@@ -646,11 +724,17 @@ func (s *Service) Vote(ctx context.Context, a *auth.Actor, assemblyID, pollID st
 	if p.Status != PollOpen {
 		return refuse(errs.E(errs.Conflict, "assembly.error.poll_not_open"))
 	}
-	may, viaProxy, err := s.MayVoteFor(ctx, a, assemblyID)
+	may, viaProxy, left, err := s.mayVoteFor(ctx, a, assemblyID)
 	if err != nil {
 		return "", err
 	}
 	if !slices.ContainsFunc(may, func(x Attendance) bool { return x.OrgID == in.For }) {
+		if o, ok := left[in.For]; ok {
+			return refuse(leftError("for", o, a.Lang))
+		}
+		if o, ok := left[a.OrgID]; ok {
+			return refuse(leftError("for", o, a.Lang))
+		}
 		return refuse(errs.Field("for", "assembly.error.not_represented"))
 	}
 	var choice string
@@ -778,7 +862,16 @@ func (s *Service) SignMinutes(ctx context.Context, a *auth.Actor, assemblyID str
 	})
 }
 
-// Members returns the member register's members.
+// actorLang is the language of an actor's messages (German for the system).
+func actorLang(a audit.Actor) string {
+	if u, ok := a.(*auth.Actor); ok && u.Lang != "" {
+		return u.Lang
+	}
+	return "de"
+}
+
+// Members returns the member register's members, those who have left
+// included (see member.HasLeft).
 func (s *Service) Members(ctx context.Context) ([]member.OrgRef, error) {
 	return s.dir.MemberOrganisations(ctx)
 }

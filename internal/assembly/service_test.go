@@ -106,7 +106,7 @@ func newFixture(t *testing.T, d *db.DB, n, reps0 int) *fixture {
 				Name: fmt.Sprintf("Rep %d/%d", i, j), Email: fmt.Sprintf("rep%d.%d@example.org", i, j), Lang: "de"})
 		}
 	}
-	f.svc = NewService(d, f.dir, f.mail, cat, f.clock, "http://kopit.test")
+	f.svc = NewService(d, f.dir, f.mail, cat, f.clock, "http://kopit.test", nil)
 	f.board = &auth.Actor{UserID: "board-1", Name: "Vorstand Eins", OrgID: "office", Roles: []auth.Role{auth.Board}, Lang: "de"}
 	f.asm, err = f.svc.Convene(context.Background(), f.board, ConveneInput{Title: "Ordentliche Generalversammlung 2026", Form: "hybrid",
 		Date: "2026-03-20", Time: "10:00", Place: "Wiesbaden", VideoLink: "https://video.example.org/gv", Agenda: "Bericht\nEntlastung\nWahlen"})

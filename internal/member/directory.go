@@ -2,6 +2,8 @@ package member
 
 import (
 	"context"
+	"database/sql"
+	"time"
 
 	"kopit/internal/platform/auth"
 	"kopit/internal/platform/db"
@@ -11,15 +13,17 @@ import (
 type OrgRef struct {
 	ID, Name, ShortName string
 	Kind                auth.OrgKind
+	LeftOn              time.Time // zero while a member; see HasLeft
 }
 
 // Contact is a user other modules may mail.
 type Contact struct{ Name, Email, Lang string }
 
-// MemberOrganisations lists the cooperative's members by name: what other
-// modules need to address members without reading this module's tables.
+// MemberOrganisations lists the cooperative's members by name, those who
+// have left included (with their leaving date): what other modules need to
+// address members without reading this module's tables.
 func (s *Store) MemberOrganisations(ctx context.Context) ([]OrgRef, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT id, name, short_name, kind FROM organisations
+	rows, err := s.db.QueryContext(ctx, `SELECT id, name, short_name, kind, left_on FROM organisations
 		WHERE kind IN ('state_agency', 'municipality', 'university', 'public_body') ORDER BY name`)
 	if err != nil {
 		return nil, err
@@ -28,8 +32,12 @@ func (s *Store) MemberOrganisations(ctx context.Context) ([]OrgRef, error) {
 	var out []OrgRef
 	for rows.Next() {
 		var o OrgRef
-		if err := rows.Scan(&o.ID, &o.Name, &o.ShortName, &o.Kind); err != nil {
+		var left sql.NullTime
+		if err := rows.Scan(&o.ID, &o.Name, &o.ShortName, &o.Kind, &left); err != nil {
 			return nil, err
+		}
+		if left.Valid {
+			o.LeftOn = left.Time.UTC()
 		}
 		out = append(out, o)
 	}

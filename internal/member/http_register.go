@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"time"
 
 	"kopit/internal/platform/auth"
 	"kopit/internal/platform/errs"
@@ -95,6 +96,9 @@ func orgFormValues(o Organisation) url.Values {
 	if !o.JoinedOn.IsZero() {
 		v.Set("joined_on", o.JoinedOn.Format("2006-01-02"))
 	}
+	if !o.LeftOn.IsZero() {
+		v.Set("left_on", o.LeftOn.Format(time.DateOnly))
+	}
 	if o.Shares > 0 {
 		v.Set("shares", itoa(o.Shares))
 	}
@@ -109,7 +113,7 @@ func orgInputFrom(r *http.Request) OrgInput {
 	f := r.PostFormValue
 	return OrgInput{Kind: f("kind"), Name: f("name"), ShortName: f("short_name"), MemberNumber: f("member_number"),
 		Street: f("street"), Postcode: f("postcode"), City: f("city"), JoinedOn: f("joined_on"), Shares: f("shares"),
-		RegisterID: f("register_id"), NUTS: f("nuts"), Email: f("email"), Size: f("size")}
+		RegisterID: f("register_id"), NUTS: f("nuts"), Email: f("email"), Size: f("size"), LeftOn: f("left_on")}
 }
 
 func (h *Handlers) newOrganisation(w http.ResponseWriter, r *http.Request) error {

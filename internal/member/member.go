@@ -12,6 +12,7 @@ import (
 	"unicode/utf8"
 
 	"kopit/internal/platform/auth"
+	"kopit/internal/platform/clock"
 	"kopit/internal/platform/errs"
 )
 
@@ -26,6 +27,7 @@ type Organisation struct {
 	Postcode     string
 	City         string
 	JoinedOn     time.Time // zero for non-members
+	LeftOn       time.Time // zero while a member (§ 30 Abs. 2 Nr. 3 GenG)
 	Shares       int64     // Geschäftsanteile
 	RegisterID   string    // register number or Leitweg-ID (eForms BT-501)
 	NUTS         string    // NUTS-3 region, e.g. DE714 for Wiesbaden (BT-507)
@@ -38,8 +40,19 @@ type Organisation struct {
 // OrgInput is what a form or the CLI submits for an organisation.
 type OrgInput struct {
 	Kind, Name, ShortName, MemberNumber, Street, Postcode, City, JoinedOn, Shares string
-	RegisterID, NUTS, Email, Size                                                 string
+	RegisterID, NUTS, Email, Size, LeftOn                                         string
 }
+
+// HasLeft reports whether a member with this leaving date has left by the
+// calendar day of at in Germany: from its leaving day on (left_on ≤ that
+// day) a member has no vote, gets no invitations and holds no proxies.
+func HasLeft(leftOn, at time.Time) bool {
+	return !leftOn.IsZero() && leftOn.Format(time.DateOnly) <= at.In(clock.Berlin).Format(time.DateOnly)
+}
+
+// HasLeft reports whether the organisation had left the cooperative by the
+// calendar day of at.
+func (o Organisation) HasLeft(at time.Time) bool { return HasLeft(o.LeftOn, at) }
 
 // Sizes are the company sizes of the eForms code list economic-operator-size.
 var Sizes = []string{"micro", "small", "medium", "large"}
@@ -96,6 +109,17 @@ func (in OrgInput) Validate() (Organisation, error) {
 		} else {
 			o.JoinedOn = d
 		}
+		if left := strings.TrimSpace(in.LeftOn); left != "" {
+			d, err := time.Parse(time.DateOnly, left)
+			switch {
+			case err != nil:
+				v.Add("left_on", "member.error.left_on_date")
+			case !o.JoinedOn.IsZero() && d.Before(o.JoinedOn):
+				v.Add("left_on", "member.error.left_before_joined")
+			default:
+				o.LeftOn = d
+			}
+		}
 		s, err := strconv.ParseInt(strings.TrimSpace(in.Shares), 10, 64)
 		if err != nil || s < 1 || s > 1_000_000 {
 			// A member holds at least one share (§ 7 Nr. 1 GenG: Pflichtanteil).
@@ -103,8 +127,13 @@ func (in OrgInput) Validate() (Organisation, error) {
 		} else {
 			o.Shares = s
 		}
-	} else if strings.TrimSpace(in.MemberNumber) != "" {
-		v.Add("member_number", "error.member_number_non_member")
+	} else {
+		if strings.TrimSpace(in.MemberNumber) != "" {
+			v.Add("member_number", "error.member_number_non_member")
+		}
+		if strings.TrimSpace(in.LeftOn) != "" {
+			v.Add("left_on", "member.error.left_on_non_member")
+		}
 	}
 	return o, v.Err()
 }

@@ -2,6 +2,7 @@ package member
 
 import (
 	"testing"
+	"time"
 
 	"kopit/internal/platform/auth"
 	"kopit/internal/platform/errs"
@@ -34,6 +35,13 @@ func TestOrgInputValidate(t *testing.T) {
 		{"impossible date", with(func(i *OrgInput) { i.JoinedOn = "2026-02-30" }), "joined_on", "error.date"},
 		{"four-digit postcode", with(func(i *OrgInput) { i.Postcode = "3603" }), "postcode", "error.postcode"},
 		{"postcode with letters", with(func(i *OrgInput) { i.Postcode = "36O37" }), "postcode", "error.postcode"},
+		// § 30 Abs. 2 GenG: the register records the leaving date.
+		{"leaving date", with(func(i *OrgInput) { i.LeftOn = "2026-12-31" }), "", ""},
+		{"leaving on the joining day", with(func(i *OrgInput) { i.LeftOn = "2026-01-01" }), "", ""},
+		{"leaving before joining", with(func(i *OrgInput) { i.LeftOn = "2025-12-31" }), "left_on", "member.error.left_before_joined"},
+		{"leaving date not a date", with(func(i *OrgInput) { i.LeftOn = "31.12.2026" }), "left_on", "member.error.left_on_date"},
+		{"impossible leaving date", with(func(i *OrgInput) { i.LeftOn = "2026-02-30" }), "left_on", "member.error.left_on_date"},
+		{"supplier with leaving date", OrgInput{Kind: "supplier", Name: "X GmbH", ShortName: "X", LeftOn: "2026-12-31"}, "left_on", "member.error.left_on_non_member"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -85,5 +93,26 @@ func TestMemberAdminsGrantOnlyMemberRoles(t *testing.T) {
 		if mayGrant(admin, []auth.Role{r}) != nil {
 			t.Errorf("platform admin may not grant %s", r)
 		}
+	}
+}
+
+// A member has left from its leaving day on, by the calendar day in Germany.
+func TestHasLeft(t *testing.T) {
+	day := time.Date(2026, 12, 31, 0, 0, 0, 0, time.UTC) // as a DATE column reads
+	cases := []struct {
+		at   time.Time
+		want bool
+	}{
+		{time.Date(2026, 12, 30, 22, 59, 0, 0, time.UTC), false}, // 23:59 on 30 Dec in Berlin
+		{time.Date(2026, 12, 30, 23, 0, 0, 0, time.UTC), true},   // midnight of 31 Dec in Berlin
+		{time.Date(2027, 3, 1, 9, 0, 0, 0, time.UTC), true},
+	}
+	for _, c := range cases {
+		if got := HasLeft(day, c.at); got != c.want {
+			t.Errorf("HasLeft(31.12.2026, %s) = %v, want %v", c.at, got, c.want)
+		}
+	}
+	if HasLeft(time.Time{}, time.Now()) {
+		t.Error("a member without a leaving date has left")
 	}
 }

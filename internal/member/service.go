@@ -73,7 +73,7 @@ func (s *Service) UpdateOrganisation(ctx context.Context, a audit.Actor, scope a
 
 func orgDetails(o Organisation) map[string]any {
 	return map[string]any{"kind": o.Kind, "name": o.Name, "short_name": o.ShortName, "member_number": o.MemberNumber,
-		"shares": o.Shares, "joined_on": i18n.Date("de", o.JoinedOn)}
+		"shares": o.Shares, "joined_on": i18n.Date("de", o.JoinedOn), "left_on": i18n.Date("de", o.LeftOn)}
 }
 
 // InviteUser creates a user without a password in an organisation the actor

@@ -20,15 +20,18 @@ type Store struct{ db *db.DB }
 // NewStore builds the store.
 func NewStore(d *db.DB) *Store { return &Store{db: d} }
 
-const orgColumns = "o.id, o.kind, o.name, o.short_name, COALESCE(o.member_number, 0), o.street, o.postcode, o.city, o.joined_on, o.shares, o.register_id, o.nuts, o.email, o.size, o.created_at, o.updated_at"
+const orgColumns = "o.id, o.kind, o.name, o.short_name, COALESCE(o.member_number, 0), o.street, o.postcode, o.city, o.joined_on, o.shares, o.register_id, o.nuts, o.email, o.size, o.created_at, o.updated_at, o.left_on"
 
 func scanOrg(row interface{ Scan(...any) error }) (Organisation, error) {
 	var o Organisation
-	var joined sql.NullTime
+	var joined, left sql.NullTime
 	err := row.Scan(&o.ID, &o.Kind, &o.Name, &o.ShortName, &o.MemberNumber, &o.Street, &o.Postcode, &o.City,
-		&joined, &o.Shares, &o.RegisterID, &o.NUTS, &o.Email, &o.Size, &o.CreatedAt, &o.UpdatedAt)
+		&joined, &o.Shares, &o.RegisterID, &o.NUTS, &o.Email, &o.Size, &o.CreatedAt, &o.UpdatedAt, &left)
 	if joined.Valid {
 		o.JoinedOn = joined.Time.UTC()
+	}
+	if left.Valid {
+		o.LeftOn = left.Time.UTC()
 	}
 	return o, err
 }
@@ -124,17 +127,17 @@ func nullableDate(t time.Time) any {
 // field error.
 func (s *Store) insertOrg(ctx context.Context, tx *db.Tx, o Organisation) error {
 	_, err := tx.ExecContext(ctx, `INSERT INTO organisations (id, kind, name, short_name, member_number, street, postcode,
-		city, joined_on, shares, register_id, nuts, email, size, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		city, joined_on, shares, register_id, nuts, email, size, created_at, updated_at, left_on) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		o.ID, o.Kind, o.Name, o.ShortName, nullableNumber(o.MemberNumber), o.Street, o.Postcode, o.City,
-		nullableDate(o.JoinedOn), o.Shares, o.RegisterID, o.NUTS, o.Email, o.Size, o.CreatedAt, o.UpdatedAt)
+		nullableDate(o.JoinedOn), o.Shares, o.RegisterID, o.NUTS, o.Email, o.Size, o.CreatedAt, o.UpdatedAt, nullableDate(o.LeftOn))
 	return orgConflict(err)
 }
 
 func (s *Store) updateOrg(ctx context.Context, tx *db.Tx, o Organisation) error {
 	_, err := tx.ExecContext(ctx, `UPDATE organisations SET kind = ?, name = ?, short_name = ?, member_number = ?,
-		street = ?, postcode = ?, city = ?, joined_on = ?, shares = ?, register_id = ?, nuts = ?, email = ?, size = ?, updated_at = ? WHERE id = ?`,
+		street = ?, postcode = ?, city = ?, joined_on = ?, shares = ?, register_id = ?, nuts = ?, email = ?, size = ?, updated_at = ?, left_on = ? WHERE id = ?`,
 		o.Kind, o.Name, o.ShortName, nullableNumber(o.MemberNumber), o.Street, o.Postcode, o.City,
-		nullableDate(o.JoinedOn), o.Shares, o.RegisterID, o.NUTS, o.Email, o.Size, o.UpdatedAt, o.ID)
+		nullableDate(o.JoinedOn), o.Shares, o.RegisterID, o.NUTS, o.Email, o.Size, o.UpdatedAt, nullableDate(o.LeftOn), o.ID)
 	return orgConflict(err)
 }
 
