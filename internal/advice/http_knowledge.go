@@ -1,6 +1,7 @@
 package advice
 
 import (
+	"html/template"
 	"net/http"
 	"strconv"
 	"strings"
@@ -35,7 +36,7 @@ func (h *Handlers) articles(w http.ResponseWriter, r *http.Request) error {
 type articleData struct {
 	Article Article
 	Advisor bool
-	Paras   []string
+	HTML    template.HTML // the body, rendered and sanitised
 	Refusal string
 }
 
@@ -49,7 +50,11 @@ func (h *Handlers) renderArticle(w http.ResponseWriter, r *http.Request, code in
 	if err != nil {
 		return err
 	}
-	d := articleData{Article: art, Advisor: advisor, Paras: paragraphs(art.Body)}
+	html, err := RenderMarkdown(art.Body)
+	if err != nil {
+		return err
+	}
+	d := articleData{Article: art, Advisor: advisor, HTML: html}
 	if err, ok := p.Data.(error); ok {
 		e, _ := errs.As(err)
 		d.Refusal = p.T(e.Key, e.Args...)
@@ -66,18 +71,6 @@ func (h *Handlers) renderArticle(w http.ResponseWriter, r *http.Request, code in
 	h.web.ConsumeFlash(w, r)
 	h.web.Render(w, r, code, "knowledge_show", p)
 	return nil
-}
-
-// paragraphs splits a text at blank lines for display; headings written as
-// "## " lose the marker.
-func paragraphs(s string) []string {
-	var out []string
-	for _, p := range strings.Split(strings.ReplaceAll(s, "\r\n", "\n"), "\n\n") {
-		if p = strings.TrimSpace(strings.TrimLeft(strings.TrimSpace(p), "#")); p != "" {
-			out = append(out, p)
-		}
-	}
-	return out
 }
 
 func (h *Handlers) articleError(w http.ResponseWriter, r *http.Request, err error) error {
