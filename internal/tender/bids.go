@@ -11,7 +11,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net/http"
 	"path"
 	"strings"
 	"time"
@@ -19,6 +18,7 @@ import (
 	"kopit/internal/platform/auth"
 	"kopit/internal/platform/db"
 	"kopit/internal/platform/errs"
+	"kopit/internal/platform/files"
 	"kopit/internal/platform/money"
 )
 
@@ -57,19 +57,18 @@ var allowedTypes = map[string]string{
 	".xlsx": "application/zip", ".txt": "text/plain; charset=utf-8", ".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg",
 }
 
-// checkDocument refuses empty, oversized and forbidden files.
+// documentRule is what a tender document or a bid's document may be.
+var documentRule = files.Rule{Types: allowedTypes, MaxBytes: MaxDocumentBytes}
+
+// refusalKeys are the messages of files.Rule's reasons.
+var refusalKeys = map[string]string{files.RefusedEmpty: "error.file_empty", files.RefusedTooLarge: "error.file_too_large",
+	files.RefusedType: "error.file_type", files.RefusedContent: "error.file_content"}
+
+// checkDocument refuses empty, oversized and forbidden files: the message
+// key, or "" when the file is accepted.
 func checkDocument(d Document) string {
-	ext := strings.ToLower(path.Ext(d.Name))
-	want, ok := allowedTypes[ext]
-	switch {
-	case len(d.Data) == 0:
-		return "error.file_empty"
-	case len(d.Data) > MaxDocumentBytes:
-		return "error.file_too_large"
-	case !ok:
-		return "error.file_type"
-	case http.DetectContentType(d.Data) != want:
-		return "error.file_content"
+	if reason := documentRule.Check(d.Name, d.Data); reason != "" {
+		return refusalKeys[reason]
 	}
 	return ""
 }

@@ -2,8 +2,6 @@ package tender
 
 import (
 	"errors"
-	"io"
-	"mime/multipart"
 	"net/http"
 	"strings"
 
@@ -90,48 +88,22 @@ func (h *Handlers) submitBid(w http.ResponseWriter, r *http.Request) error {
 	return h.web.Redirect(w, r, "/bids/"+b.ID, "flash.bid_received")
 }
 
-// readMultipart reads a multipart body as a stream: small fields into a map,
-// files into memory (bounded by the route's body limit). field names the
-// form field a malformed request is reported at.
+// readMultipart reads the bid or document form as a stream
+// (web.ReadMultipart); a request that is not a multipart form is reported at
+// field.
 func readMultipart(r *http.Request, field string) (map[string]string, []Document, error) {
-	mr, err := r.MultipartReader()
-	if err != nil {
+	fields, uploads, err := web.ReadMultipart(r, MaxDocumentBytes)
+	if errors.Is(err, web.ErrNotMultipart) {
 		return nil, nil, errs.Field(field, "error.upload_form")
 	}
-	fields := map[string]string{}
-	var docs []Document
-	for {
-		part, err := mr.NextPart()
-		if errors.Is(err, io.EOF) {
-			return fields, docs, nil
-		}
-		if err != nil {
-			return nil, nil, err // *http.MaxBytesError becomes 413
-		}
-		if err := readPart(part, fields, &docs); err != nil {
-			return nil, nil, err
-		}
-	}
-}
-
-// readPart collects a form field or a document (held in memory, bounded by
-// the route's body limit).
-func readPart(part *multipart.Part, fields map[string]string, docs *[]Document) error {
-	defer part.Close()
-	if part.FileName() == "" {
-		b, err := io.ReadAll(io.LimitReader(part, 4096))
-		if err != nil {
-			return err
-		}
-		fields[part.FormName()] = string(b)
-		return nil
-	}
-	data, err := io.ReadAll(io.LimitReader(part, MaxDocumentBytes+1))
 	if err != nil {
-		return err
+		return nil, nil, err // *http.MaxBytesError becomes 413
 	}
-	*docs = append(*docs, Document{Name: part.FileName(), Data: data})
-	return nil
+	docs := make([]Document, len(uploads))
+	for i, u := range uploads {
+		docs[i] = Document{Name: u.Name, Data: u.Data}
+	}
+	return fields, docs, nil
 }
 
 type receiptData struct {
