@@ -331,3 +331,29 @@ func (h *Handlers) setLevels(w http.ResponseWriter, r *http.Request) error {
 	}
 	return h.web.Redirect(w, r, "/advice#levels", "flash.saved")
 }
+
+// Panel is the dashboard box: for advisors the open cases, overdue first;
+// for members their own open questions.
+func (h *Handlers) Panel(r *http.Request, p *web.Page) (web.Panel, bool, error) {
+	a := web.Actor(r)
+	if !a.Can(auth.ViewAdvice) {
+		return web.Panel{}, false, nil
+	}
+	now := h.svc.Now()
+	qs, err := h.svc.store.Questions(r.Context(), h.svc.db, a.Scope(auth.ViewAdvice), Filter{Now: now})
+	if err != nil {
+		return web.Panel{}, false, err
+	}
+	panel := web.Panel{Title: p.T("advice.panel_title"), Empty: p.T("advice.panel_empty")}
+	for _, q := range qs {
+		if q.Status == Closed || len(panel.Items) == 8 {
+			continue
+		}
+		note := p.T("advice.status."+string(q.Status)) + " · " + p.T("advice.due") + " " + p.Date(q.DueAt)
+		if q.Overdue(now) {
+			note += " · " + p.T("advice.overdue")
+		}
+		panel.Items = append(panel.Items, web.PanelItem{Text: q.Subject, Href: "/advice/" + q.ID, Note: note})
+	}
+	return panel, true, nil
+}

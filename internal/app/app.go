@@ -199,7 +199,9 @@ func New(ctx context.Context, c Config, o Options) (*App, error) {
 	agreementHandlers := agreement.NewHandlers(a.Agreements, a.Web)
 	a.Web.AddPanel(agreementHandlers.Panel)
 	adviceHandlers := advice.NewHandlers(a.Advice, a.Web)
+	a.Web.AddPanel(adviceHandlers.Panel)
 	eventHandlers := events.NewHandlers(a.Events, a.Web)
+	a.Web.AddPanel(eventHandlers.Panel)
 	a.Routes = slices.Concat(memberHandlers.Routes(), demandHandlers.Routes(), tenderHandlers.Routes(), assemblyHandlers.Routes(), agreementHandlers.Routes(), adviceHandlers.Routes(), eventHandlers.Routes(), adminHandlers.Routes())
 
 	reg := prometheus.NewRegistry()

@@ -253,6 +253,17 @@ func TestEventReminderIsSentOnce(t *testing.T) {
 		t.Errorf("sent twice: %d", n)
 	}
 	e.mailWith("einkauf@hzd.example", "Erinnerung", "/events/"+ev.ID)
+	// Through the API: a second member registers and cancels.
+	tok := e.token("einkauf@ekom21.example")
+	if code, body := e.doBody(tok, "PUT", "/api/v1/events/"+ev.ID+"/registration", ""); code != 201 || !strings.Contains(body, `"confirmed"`) {
+		t.Errorf("API registration: %d %s", code, body)
+	}
+	if code, body := e.doBody(tok, "PUT", "/api/v1/events/"+ev.ID+"/registration", ""); code != 409 || !strings.Contains(body, `"conflict"`) {
+		t.Errorf("API double registration: %d %s", code, body)
+	}
+	if code, _ := e.doBody(tok, "DELETE", "/api/v1/events/"+ev.ID+"/registration", ""); code != 204 {
+		t.Errorf("API cancellation: %d", code)
+	}
 	var list struct{ Items []events.EventJSON }
 	if code, _ := e.api(e.token("einkauf@hzd.example"), "/api/v1/events", &list); code != 200 || len(list.Items) == 0 {
 		t.Errorf("API: %d %+v", code, list)

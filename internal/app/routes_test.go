@@ -273,6 +273,8 @@ func TestRouteRoleMatrix(t *testing.T) {
 		{"GET /events/{id}/event.ics", evp + "/event.ics", expect(200, "")},
 		{"GET /calendar/{token}", "/calendar/guessed.ics", expect(404, "")},
 		{"GET /api/v1/events", "/api/v1/events", expect(401, "")},
+		{"PUT /api/v1/events/{id}/registration", "/api/v1" + evp + "/registration", expect(401, "")},
+		{"DELETE /api/v1/events/{id}/registration", "/api/v1" + evp + "/registration", expect(401, "")},
 		// Browser sessions cannot use the API: it takes tokens only (see TestAPI).
 		{"GET /api/v1/organisations", "/api/v1/organisations", expect(401, "")},
 		{"GET /api/v1/users", "/api/v1/users", expect(401, "")},

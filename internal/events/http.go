@@ -329,3 +329,53 @@ func (h *Handlers) apiEvents(w http.ResponseWriter, r *http.Request) error {
 	web.WriteJSON(w, http.StatusOK, map[string]any{"items": out})
 	return nil
 }
+
+// Panel is the dashboard box with the coming events and the actor's status.
+func (h *Handlers) Panel(r *http.Request, p *web.Page) (web.Panel, bool, error) {
+	a := web.Actor(r)
+	if !a.Can(auth.ViewEvents) {
+		return web.Panel{}, false, nil
+	}
+	evs, err := h.svc.store.Events(r.Context(), h.svc.db, h.svc.Now(), false)
+	if err != nil {
+		return web.Panel{}, false, err
+	}
+	panel := web.Panel{Title: p.T("event.panel_title"), Empty: p.T("event.panel_empty")}
+	for _, ev := range evs {
+		if len(panel.Items) == 5 {
+			break
+		}
+		note := p.DateTime(ev.StartsAt) + " · " + ev.Venue
+		if reg, err := h.svc.store.Registration(r.Context(), h.svc.db, ev.ID, a.UserID); err == nil && reg.Status != Cancelled {
+			note += " · " + p.T("event.status."+string(reg.Status))
+		}
+		panel.Items = append(panel.Items, web.PanelItem{Text: ev.Title, Href: "/events/" + ev.ID, Note: note})
+	}
+	return panel, true, nil
+}
+
+// RegistrationJSON is the actor's registration in the API.
+type RegistrationJSON struct {
+	EventID string `json:"event_id"`
+	Status  string `json:"status"`
+}
+
+// apiRegister registers the token holder: confirmed while seats are free,
+// else on the waiting list (201 either way).
+func (h *Handlers) apiRegister(w http.ResponseWriter, r *http.Request) error {
+	reg, err := h.svc.Register(r.Context(), web.Actor(r), r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	web.WriteJSON(w, http.StatusCreated, RegistrationJSON{EventID: reg.EventID, Status: string(reg.Status)})
+	return nil
+}
+
+// apiCancel withdraws the token holder's registration.
+func (h *Handlers) apiCancel(w http.ResponseWriter, r *http.Request) error {
+	if err := h.svc.Cancel(r.Context(), web.Actor(r), r.PathValue("id")); err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}

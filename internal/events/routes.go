@@ -35,6 +35,8 @@ func (h *Handlers) Routes() []web.Route {
 		{Method: "GET", Pattern: "/events/{id}/participants.pdf", Perm: auth.ManageEvents, Handler: h.pdf(false)},
 		{Method: "GET", Pattern: "/events/{id}/checkin.pdf", Perm: auth.ManageEvents, Handler: h.pdf(true)},
 		{Method: "GET", Pattern: "/api/v1/events", Perm: auth.ViewEvents, Handler: h.apiEvents},
+		{Method: "PUT", Pattern: "/api/v1/events/{id}/registration", Perm: auth.ViewEvents, Handler: h.apiRegister},
+		{Method: "DELETE", Pattern: "/api/v1/events/{id}/registration", Perm: auth.ViewEvents, Handler: h.apiCancel},
 		// Calendar programs cannot log in: the public calendar, a public
 		// event's entry, and the personal feed whose token is the credential.
 		{Method: "GET", Pattern: "/events.ics", Public: true, Handler: h.publicICS},
