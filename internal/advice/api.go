@@ -1,10 +1,12 @@
 package advice
 
 import (
+	"encoding/json"
 	"net/http"
 	"time"
 
 	"kopit/internal/platform/auth"
+	"kopit/internal/platform/errs"
 	"kopit/internal/platform/web"
 )
 
@@ -99,5 +101,33 @@ func (h *Handlers) apiArticles(w http.ResponseWriter, r *http.Request) error {
 		out = append(out, ArticleJSON{ID: a.ID, Topic: string(a.Topic), Title: a.Title, Body: a.Body, Tags: tags, PublishedAt: a.PublishedAt})
 	}
 	web.WriteJSON(w, http.StatusOK, map[string]any{"items": out})
+	return nil
+}
+
+// AskJSON is a question sent through the API (attachments go through the
+// web form).
+type AskJSON struct {
+	Topic   string `json:"topic"`
+	Subject string `json:"subject"`
+	Body    string `json:"body"`
+	Consent bool   `json:"consent"`
+}
+
+// apiAsk records a question for the token holder's organisation.
+func (h *Handlers) apiAsk(w http.ResponseWriter, r *http.Request) error {
+	var in AskJSON
+	dec := json.NewDecoder(r.Body)
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&in); err != nil {
+		if _, tooBig := err.(*http.MaxBytesError); tooBig {
+			return err
+		}
+		return errs.E(errs.Invalid, "error.json")
+	}
+	q, err := h.svc.Ask(r.Context(), web.Actor(r), AskInput{Topic: in.Topic, Subject: in.Subject, Body: in.Body, Consent: in.Consent}, nil)
+	if err != nil {
+		return err
+	}
+	web.WriteJSON(w, http.StatusCreated, questionJSON(q, h.svc.Now()))
 	return nil
 }

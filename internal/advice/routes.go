@@ -44,6 +44,7 @@ func (h *Handlers) Routes() []web.Route {
 		{Method: "GET", Pattern: "/vertragsvorlagen/{id}", Perm: auth.ViewKnowledge, Handler: h.downloadTemplate},
 
 		{Method: "GET", Pattern: "/api/v1/advice", Perm: auth.ViewAdvice, Handler: h.apiQuestions},
+		{Method: "POST", Pattern: "/api/v1/advice", Perm: auth.AskAdvice, Handler: h.apiAsk},
 		{Method: "GET", Pattern: "/api/v1/advice/{id}", Perm: auth.ViewAdvice, Handler: h.apiQuestion},
 		{Method: "GET", Pattern: "/api/v1/knowledge", Perm: auth.ViewKnowledge, Handler: h.apiArticles},
 	}

@@ -270,6 +270,39 @@ func TestAdviceServiceLevelsAndOverdueCases(t *testing.T) {
 	}
 }
 
+func TestAdviceThroughTheAPI(t *testing.T) {
+	e := newEnv(t, "")
+	tok := e.token("einkauf@kassel.example")
+	before := e.auditCount()
+	if code, body := e.doBody(tok, "POST", "/api/v1/advice", `{"subject":"Ohne Rechtsgebiet","body":"Frage"}`); code != 422 || !strings.Contains(body, `"topic"`) {
+		t.Errorf("no topic: %d %s", code, body)
+	}
+	if code, _ := e.doBody(tok, "POST", "/api/v1/advice", `{"topic":"other","subject":"x","body":"y","extra":1}`); code != 422 {
+		t.Errorf("unknown field: %d", code)
+	}
+	if e.auditCount() != before {
+		t.Error("refused questions left a trace")
+	}
+	code, body := e.doBody(tok, "POST", "/api/v1/advice", `{"topic":"data_protection","subject":"Videokonferenzdienst","body":"Ist ein US-Anbieter zulässig?","consent":true}`)
+	if code != 201 || !strings.Contains(body, `"status": "new"`) {
+		t.Fatalf("ask: %d %s", code, body)
+	}
+	var list struct{ Items []advice.QuestionJSON }
+	if code, _ := e.api(tok, "/api/v1/advice", &list); code != 200 || len(list.Items) == 0 {
+		t.Fatalf("list: %d", code)
+	}
+	for _, q := range list.Items {
+		if q.Subject != "Videokonferenzdienst" && q.Subject != "Auftragsverarbeitung beim Cloud-Speicher" && q.Subject != "Aufbewahrung von Vergabeakten" {
+			t.Errorf("Kassel's list shows %q", q.Subject)
+		}
+	}
+	e.mailWith("recht@kop-it.example", "Neue Rechtsfrage", "Videokonferenzdienst")
+	var arts struct{ Items []advice.ArticleJSON }
+	if code, _ := e.api(tok, "/api/v1/knowledge?q=nachforderung", &arts); code != 200 || len(arts.Items) != 1 {
+		t.Errorf("knowledge API: %d %d", code, len(arts.Items))
+	}
+}
+
 func TestContractTemplatesAreVersioned(t *testing.T) {
 	e := newEnv(t, "")
 	legal, buyer := e.client("recht@kop-it.example"), e.client("einkauf@hzd.example")

@@ -251,6 +251,7 @@ func TestRouteRoleMatrix(t *testing.T) {
 		{"POST /vertragsvorlagen", "/vertragsvorlagen", expect(403, "legal=422 anon=303")},
 		{"GET /vertragsvorlagen/{id}", "/vertragsvorlagen/01nonexistent0000000000000", expect(404, "supplier=403 anon=303")},
 		{"GET /api/v1/advice", "/api/v1/advice", expect(401, "")},
+		{"POST /api/v1/advice", "/api/v1/advice", expect(401, "")},
 		{"GET /api/v1/advice/{id}", "/api/v1/advice/" + advq, expect(401, "")},
 		{"GET /api/v1/knowledge", "/api/v1/knowledge", expect(401, "")},
 		// Events: every member and the office see and register (each row
