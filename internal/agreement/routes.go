@@ -32,6 +32,7 @@ func (h *Handlers) Routes() []web.Route {
 		{Method: "POST", Pattern: "/agreements", Perm: auth.ManageAgreements, Handler: h.createAgreement},
 		{Method: "GET", Pattern: "/agreements/report", Perm: auth.ViewCallOffs, Handler: h.showReport},
 		{Method: "GET", Pattern: "/agreements/report.csv", Perm: auth.ViewCallOffs, Handler: h.reportCSV},
+		{Method: "GET", Pattern: "/agreements/report.xlsx", Perm: auth.ViewCallOffs, Handler: h.reportXLSX},
 		{Method: "GET", Pattern: "/agreements/{id}", Perm: auth.ViewAgreements, Handler: h.showAgreement},
 		{Method: "GET", Pattern: "/agreements/{id}/import", Perm: auth.ImportCatalogues, Handler: h.importForm},
 		{Method: "POST", Pattern: "/agreements/{id}/import", Perm: auth.ImportCatalogues, Handler: h.importCatalogue, MaxBody: MaxImportBytes},

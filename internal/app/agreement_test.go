@@ -61,6 +61,7 @@ func agreementRows(f agreementFixture) []matrixRow {
 		{"GET /agreements/new", "/agreements/new", office("200")},
 		{"GET /agreements/report", "/agreements/report", expect(403, ag)},
 		{"GET /agreements/report.csv", "/agreements/report.csv", expect(403, ag)},
+		{"GET /agreements/report.xlsx", "/agreements/report.xlsx", expect(403, ag)},
 		{"POST /agreements", "/agreements", office("422")},
 		{"GET /agreements/{id}", nb, expect(403, ag)},
 		// The monitors agreement is HessenNet's, for HZD only.
@@ -198,6 +199,13 @@ func TestAgreementCalloffJourney(t *testing.T) {
 		vol := regexp.MustCompile(`id="volume-own">([^<]*)<`)
 		if vol.FindString(before) == vol.FindString(after) || vol.FindString(after) == "" {
 			t.Errorf("own volume did not change: %q → %q", vol.FindString(before), vol.FindString(after))
+		}
+		// The volume report, as CSV and XLSX.
+		if code, csv := e.do(buyer, "GET", "/agreements/report.csv", nil); code != 200 || !strings.Contains(csv, "RV-2026-001;Hessische Zentrale für Datenverarbeitung;") {
+			t.Errorf("volume CSV: %d %.200s", code, csv)
+		}
+		if code, xlsx := e.do(buyer, "GET", "/agreements/report.xlsx", nil); code != 200 || !strings.HasPrefix(xlsx, "PK") {
+			t.Errorf("volume XLSX: %d", code)
 		}
 		// The dashboard shows the remaining volume of the member's agreements.
 		if _, dash := e.do(buyer, "GET", "/", nil); !strings.Contains(dash, "RV-2026-001") || !strings.Contains(dash, "Ihr Restvolumen") {
