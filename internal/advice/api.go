@@ -124,7 +124,7 @@ func (h *Handlers) apiAsk(w http.ResponseWriter, r *http.Request) error {
 		}
 		return errs.E(errs.Invalid, "error.json")
 	}
-	q, err := h.svc.Ask(r.Context(), web.Actor(r), AskInput{Topic: in.Topic, Subject: in.Subject, Body: in.Body, Consent: in.Consent}, nil)
+	q, err := h.svc.Ask(r.Context(), web.Actor(r), AskInput(in), nil)
 	if err != nil {
 		return err
 	}
