@@ -2,6 +2,7 @@ package agreement
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"time"
 
@@ -14,6 +15,7 @@ import (
 	"kopit/internal/platform/i18n"
 	"kopit/internal/platform/id"
 	"kopit/internal/platform/mail"
+	"kopit/internal/platform/money"
 )
 
 // Directory is what the module needs from the member register.
@@ -37,6 +39,16 @@ type AwardedLot struct {
 	WinnerOrg                              string
 	ValueCents, MaxCents                   int64
 	ContractAt                             time.Time
+	// PriceSheet is the winning bid's price sheet (from the opening
+	// record); an agreement made from the lot starts its catalogue with it.
+	PriceSheet []PriceLine
+}
+
+// PriceLine is a line of a winning bid's price sheet.
+type PriceLine struct {
+	Position          int
+	Description, Unit string
+	PriceE4           int64 // net unit price, ten-thousandths of a euro
 }
 
 // Service holds the module's use cases.
@@ -141,6 +153,7 @@ func (s *Service) CreateAgreement(ctx context.Context, a *auth.Actor, in Agreeme
 	if err != nil {
 		return ag, err
 	}
+	var sheet []PriceLine
 	if ag.TenderID != "" {
 		lot, err := s.ConcludedLot(ctx, ag.TenderID, ag.LotID)
 		if err != nil {
@@ -149,6 +162,7 @@ func (s *Service) CreateAgreement(ctx context.Context, a *auth.Actor, in Agreeme
 		if lot.WinnerOrg != ag.SupplierOrgID {
 			return ag, errs.Field("supplier", "agreement.error.not_winner")
 		}
+		sheet = lot.PriceSheet
 	}
 	ag.ID, ag.CreatedAt = id.New(), s.clock.Now()
 	err = s.db.InTx(ctx, func(tx *db.Tx) error {
@@ -163,7 +177,29 @@ func (s *Service) CreateAgreement(ctx context.Context, a *auth.Actor, in Agreeme
 			"reference": ag.Reference, "supplier": ag.SupplierOrgID, "max_cents": ag.MaxCents, "starts_on": ag.StartsOn,
 			"ends_on": ag.EndsOn, "members": quotas, "tender": ag.TenderID, "lot": ag.LotID})
 	})
-	return ag, err
+	if err != nil || len(sheet) == 0 {
+		return ag, err
+	}
+	// The awarded prices become the catalogue's first version, through the
+	// same importer a supplier's file goes through (and with its report).
+	if _, err := s.importCatalogue(ctx, a, ag, "Preisblatt "+ag.Reference+".csv", strings.NewReader(priceSheetCSV(sheet))); err != nil {
+		return ag, fmt.Errorf("catalogue from the price sheet: %w", err)
+	}
+	return ag, nil
+}
+
+// priceSheetCSV writes a winning price sheet as a catalogue CSV (see
+// internal/catalog/catalogcsv). The article number is the position in the
+// tender's price sheet; VAT is the standard rate of 19 %, because a price
+// sheet is net and states none — the supplier's own catalogue replaces it.
+func priceSheetCSV(sheet []PriceLine) string {
+	var b strings.Builder
+	b.WriteString("Artikelnummer;Kurzbeschreibung;Einheit;Preis;MwSt\n")
+	field := func(s string) string { return `"` + strings.ReplaceAll(s, `"`, `""`) + `"` }
+	for _, l := range sheet {
+		fmt.Fprintf(&b, "POS-%03d;%s;%s;%s;19\n", l.Position, field(l.Description), field(l.Unit), money.PlainE4(l.PriceE4))
+	}
+	return b.String()
 }
 
 // Agreement loads one agreement for the actor with organisation names.

@@ -2,8 +2,10 @@ package agreement
 
 import (
 	"context"
+	"errors"
 
 	"kopit/internal/platform/db"
+	"kopit/internal/platform/errs"
 	"kopit/internal/tender"
 )
 
@@ -41,9 +43,19 @@ func (t TenderAwards) ConcludedLots(ctx context.Context) ([]AwardedLot, error) {
 			if !ok || aw.ContractAt == nil {
 				continue
 			}
-			out = append(out, AwardedLot{TenderID: tn.ID, TenderReference: full.Reference, TenderTitle: full.Title, LotID: l.ID,
+			lot := AwardedLot{TenderID: tn.ID, TenderReference: full.Reference, TenderTitle: full.Title, LotID: l.ID,
 				LotTitle: l.Title, LotNumber: l.Number, WinnerOrg: aw.WinnerOrg, ValueCents: aw.ValueCents, MaxCents: l.MaxCents,
-				ContractAt: *aw.ContractAt})
+				ContractAt: *aw.ContractAt}
+			sheet, err := t.Tenders.AwardedPriceSheet(ctx, tn.ID, l.ID)
+			switch {
+			case err == nil:
+				for _, it := range sheet {
+					lot.PriceSheet = append(lot.PriceSheet, PriceLine{Position: it.Position, Description: it.Description, Unit: it.Unit, PriceE4: it.PriceE4})
+				}
+			case !errors.Is(err, errs.ErrNotFound): // a record opened before unit prices were kept has none
+				return nil, err
+			}
+			out = append(out, lot)
 		}
 	}
 	return out, nil

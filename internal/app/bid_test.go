@@ -16,6 +16,7 @@ import (
 	"testing"
 	"time"
 
+	"kopit/internal/agreement"
 	"kopit/internal/platform/db"
 	"kopit/internal/platform/testkit"
 	"kopit/internal/tender"
@@ -322,6 +323,44 @@ func evaluate(t *testing.T, e *env, tn tender.Tender, rec *tender.OpeningRecord)
 			t.Fatal(err)
 		}
 		testkit.Validate(t, "validate-ocds", filepath.Join(dir, name))
+	}
+
+	// The framework agreement made from the lot starts its catalogue with
+	// the winner's price sheet, taken from the opening record.
+	ctx := context.Background()
+	pm, err := e.app.Auth.SessionActor(ctx, mustLogin(e, "vergabe@kop-it.example"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	concluded, err := e.app.Agreements.ConcludedLots(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var lot *agreement.AwardedLot
+	for i := range concluded {
+		if concluded[i].TenderID == tn.ID {
+			lot = &concluded[i]
+		}
+	}
+	if lot == nil || len(lot.PriceSheet) != 2 || lot.PriceSheet[0].PriceE4 != 1_234_500 || lot.PriceSheet[1].PriceE4 != 678_900 {
+		t.Fatalf("concluded lot's price sheet: %+v", lot)
+	}
+	hzd, err := e.app.Members.Store().OrganisationByName(ctx, e.app.DB, "Hessische Zentrale für Datenverarbeitung")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ag, err := e.app.Agreements.CreateAgreement(ctx, pm, agreement.AgreementInput{Reference: tn.Reference + "-L1", Title: tn.Lots[0].Title,
+		SupplierOrgID: lot.WinnerOrg, StartsOn: e.clock.Now().Format("2006-01-02"), EndsOn: e.clock.Now().AddDate(3, 0, 0).Format("2006-01-02"),
+		Max: "700000", TenderID: tn.ID, LotID: tn.Lots[0].ID, MemberMax: map[string]string{hzd.ID: "350000"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	hits, err := e.app.Agreements.Search(ctx, pm, agreement.Query{AgreementID: ag.ID, Sort: "price", Limit: 10})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if hits.Total != 2 || hits.Items[0].PriceE4 != 678_900 || hits.Items[1].PriceE4 != 1_234_500 || hits.Items[1].SupplierPID != "POS-001" {
+		t.Errorf("agreement catalogue from the price sheet: %+v", hits.Items)
 	}
 }
 

@@ -156,8 +156,12 @@ type OpeningRow struct {
 	Lot                              int
 	ReceivedAt                       time.Time
 	TotalCents                       int64
-	Documents                        []string
-	Intact                           bool // the decrypted content matches the receipt's hash
+	// Prices are the unit prices offered, in ten-thousandths of a euro by
+	// item id: the price sheet as opened (records opened before this field
+	// existed lack it).
+	Prices    map[string]int64 `json:",omitempty"`
+	Documents []string
+	Intact    bool // the decrypted content matches the receipt's hash
 }
 
 // OpeningRecord is the Öffnungsprotokoll.
@@ -309,8 +313,10 @@ func (s *Service) readBid(ctx context.Context, opener *seal.Opener, t Tender, b 
 			continue
 		}
 		row.Lot = l.Number
+		row.Prices = map[string]int64{}
 		for _, it := range l.Items {
 			row.TotalCents += money.E4ToCents(sheet.Prices[it.ID] * it.Quantity)
+			row.Prices[it.ID] = sheet.Prices[it.ID]
 		}
 	}
 	for _, d := range docs {
