@@ -180,7 +180,8 @@ func (r *Report) finish() {
 				continue
 			}
 			ts := TargetStatus{Target: res.Target + " (" + e.Engine + ")", Status: "met",
-				Detail: fmt.Sprintf("%s: p99 %s ms at %s req/s from %d clients", res.Scenario, ms1(res.P99Ms), thousands(int64(res.RPS+0.5)), res.Clients)}
+				Detail: fmt.Sprintf("%s: %s requests in %.1f s, %s req/s, p99 %s ms, from %d clients", res.Scenario, thousands(int64(res.Requests)),
+					float64(res.Requests)/max(res.RPS, 0.001), thousands(int64(res.RPS+0.5)), ms1(res.P99Ms), res.Clients)}
 			if !*res.TargetMet {
 				ts.Status = "not met"
 			}

@@ -51,11 +51,16 @@ type Load struct {
 // Target is a latency goal from the issue.
 type Target struct {
 	Label string        // "HTML pages p99 < 50 ms"
-	P99   time.Duration // the p99 must stay below
+	P99   time.Duration // the p99 must stay below (0: no latency goal)
+	// MinRPS is the throughput the goal needs (0: none): "5,000 ballots in
+	// < 5 s" is at least 1,000 ballots/s.
+	MinRPS float64
 }
 
 // Met reports whether a result meets the target.
-func (t *Target) Met(r Result) bool { return r.P99Ms < float64(t.P99)/float64(time.Millisecond) }
+func (t *Target) Met(r Result) bool {
+	return (t.P99 == 0 || r.P99Ms < float64(t.P99)/float64(time.Millisecond)) && r.RPS >= t.MinRPS
+}
 
 // htmlTarget is the issue's target for every HTML page.
 var htmlTarget = &Target{Label: "HTML pages p99 < 50 ms", P99: 50 * time.Millisecond}
