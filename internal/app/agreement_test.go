@@ -120,8 +120,6 @@ func (e *env) upload(email, path, name string, content []byte) (int, string) {
 	return res.StatusCode, string(b)
 }
 
-var calloffLink = regexp.MustCompile(`/calloffs/([0-9a-z]{26})`)
-
 // TestAgreementCalloffJourney is issue 5's "done when" over HTTP: a member
 // buyer finds an item by a German word form, puts it into the cart and calls
 // it off; the supplier gets a mail and confirms; the XRechnung generated for
