@@ -33,13 +33,7 @@ const monitorCSV = "Artikelnummer;GTIN;Kurzbeschreibung;Langbeschreibung;Einheit
 // their catalogues and places call-offs in every state, one of them with an
 // uploaded invoice. It is skipped when the first agreement exists.
 func loadAgreements(ctx context.Context, members *member.Service, svc *agreement.Service, now time.Time) error {
-	actor := func(email string) (*auth.Actor, error) {
-		id, _, _, err := members.Store().Credentials(ctx, email)
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w", email, err)
-		}
-		return members.Store().Actor(ctx, id)
-	}
+	actor := func(email string) (*auth.Actor, error) { return actorOf(ctx, members, email) }
 	pm, err := actor("vergabe@kop-it.example")
 	if err != nil {
 		return err

@@ -30,13 +30,7 @@ func loadAssemblies(ctx context.Context, members *member.Service, svc *assembly.
 			return nil
 		}
 	}
-	actor := func(email string) (*auth.Actor, error) {
-		id, _, _, err := members.Store().Credentials(ctx, email)
-		if err != nil {
-			return nil, err
-		}
-		return members.Store().Actor(ctx, id)
-	}
+	actor := func(email string) (*auth.Actor, error) { return actorOf(ctx, members, email) }
 	board, err := actor("vorstand@kop-it.example")
 	if err != nil {
 		return err

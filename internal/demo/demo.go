@@ -133,3 +133,13 @@ func ensureUser(ctx context.Context, members *member.Service, in member.UserInpu
 	_, err := members.CreateUser(ctx, audit.System{}, in, hash)
 	return err == nil, err
 }
+
+// actorOf is the demo user with email as an actor, for the loaders that act
+// through the services as that user would.
+func actorOf(ctx context.Context, members *member.Service, email string) (*auth.Actor, error) {
+	id, _, _, err := members.Store().Credentials(ctx, email)
+	if err != nil {
+		return nil, fmt.Errorf("demo user %s: %w", email, err)
+	}
+	return members.Store().Actor(ctx, id)
+}

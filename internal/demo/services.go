@@ -32,13 +32,7 @@ func loadServices(ctx context.Context, members *member.Service, svc *advice.Serv
 			return nil
 		}
 	}
-	actor := func(email string) (*auth.Actor, error) {
-		id, _, _, err := members.Store().Credentials(ctx, email)
-		if err != nil {
-			return nil, err
-		}
-		return members.Store().Actor(ctx, id)
-	}
+	actor := func(email string) (*auth.Actor, error) { return actorOf(ctx, members, email) }
 	legal, err := actor("recht@kop-it.example")
 	if err != nil {
 		return err
@@ -142,13 +136,7 @@ func loadEvents(ctx context.Context, members *member.Service, svc *events.Servic
 			return nil
 		}
 	}
-	actor := func(email string) (*auth.Actor, error) {
-		id, _, _, err := members.Store().Credentials(ctx, email)
-		if err != nil {
-			return nil, err
-		}
-		return members.Store().Actor(ctx, id)
-	}
+	actor := func(email string) (*auth.Actor, error) { return actorOf(ctx, members, email) }
 	office, err := actor("admin@kop-it.example")
 	if err != nil {
 		return err

@@ -30,13 +30,7 @@ func loadStages(ctx context.Context, d *db.DB, members *member.Service, plans *d
 			return nil
 		}
 	}
-	actor := func(email string) (*auth.Actor, error) {
-		id, _, _, err := members.Store().Credentials(ctx, email)
-		if err != nil {
-			return nil, err
-		}
-		return members.Store().Actor(ctx, id)
-	}
+	actor := func(email string) (*auth.Actor, error) { return actorOf(ctx, members, email) }
 	pm, err := actor("vergabe@kop-it.example")
 	if err != nil {
 		return err
