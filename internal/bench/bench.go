@@ -319,7 +319,7 @@ func (o *Options) runEngine(ctx context.Context, p *progress, engine, dir string
 	defer a.Close(context.Background())
 
 	p.line("%s: generating the dataset (%s)", engine, o.Scale)
-	ds, err := generate(ctx, a, o.Scale, func(done, total int) {
+	ds, err := Generate(ctx, a, o.Scale, func(done, total int) {
 		p.status("%s · dataset: %s of %s records", engine, thousands(int64(done)), thousands(int64(total)))
 	})
 	if err != nil {

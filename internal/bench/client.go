@@ -24,6 +24,13 @@ func newClient(base string, hc *http.Client, worker int) *Client {
 	return &Client{Worker: worker, base: strings.TrimSuffix(base, "/"), hc: hc}
 }
 
+// NewClient is a client of the server at base that sends its requests
+// through hc (which should not follow redirects: a receipt is a 303).
+func NewClient(base string, hc *http.Client, worker int) *Client { return newClient(base, hc, worker) }
+
+// Base is the server's URL the client sends to (the Origin of its forms).
+func (c *Client) Base() string { return c.base }
+
 // Response is a read response; Body is valid until the client's next request.
 type Response struct {
 	Method, Path string

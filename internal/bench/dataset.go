@@ -81,14 +81,18 @@ func (d *Dataset) Organisations() int {
 	return n
 }
 
-// generate builds the dataset through the member and demand services, as the
+// Generate builds the dataset through the member and demand services, as the
 // office would: every organisation, user, lot, item and the call is validated
 // and written to the audit log like a real one. Bulk users get a cheap
 // argon2id hash (the test hasher's parameters: it is a real PHC hash the
 // server verifies, only cheaper), so that 5,000 users take seconds, not
 // minutes; the login scenario's users get the production parameters, because
 // their sign-in cost is what that scenario measures.
-func generate(ctx context.Context, a *app.App, s Scale, tick func(done, total int)) (*Dataset, error) {
+//
+// Other harnesses (the crash and multi-instance tests in
+// internal/reliability) use it for the same cooperative: an open tender with
+// its bidders, an open poll with its voters; tick may be nil.
+func Generate(ctx context.Context, a *app.App, s Scale, tick func(done, total int)) (*Dataset, error) {
 	start := time.Now()
 	rng := rand.New(rand.NewPCG(seed, seed>>3))
 	d := &Dataset{}

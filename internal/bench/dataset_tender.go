@@ -27,6 +27,10 @@ const (
 	tenderItems = 2
 )
 
+// BidLots is the number of lots of the burst tender: request i of a bid
+// burst is bidder i / BidLots on lot i % BidLots.
+const BidLots = tenderLots
+
 // TenderData is what the tender scenarios use.
 type TenderData struct {
 	IDs     []string       // every published tender, the burst's last

@@ -139,5 +139,5 @@ func (e *Env) Client() *Client {
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}, 0)
 }
 
-// cookie is the header value that carries a session.
-func cookie(token string) string { return "kopit_session=" + token }
+// Cookie is the header value that carries a session.
+func Cookie(token string) string { return "kopit_session=" + token }

@@ -45,7 +45,7 @@ func voteBurst() *Scenario {
 			if ad = env.Data.Assembly; ad == nil || len(ad.Voters) == 0 {
 				return errors.New("the dataset has no assembly (scale voters=0)")
 			}
-			path = "/assemblies/" + ad.ID + "/polls/" + ad.PollID + "/vote"
+			path = VotePath(ad)
 			sessions = make([]string, len(ad.Voters))
 			for i, v := range ad.Voters {
 				var err error
@@ -59,9 +59,8 @@ func voteBurst() *Scenario {
 			if i >= len(sessions) {
 				return fmt.Errorf("request %d: only %d voters", i, len(sessions))
 			}
-			choice := voteChoice(i)
-			body := url.Values{"for": {ad.Voters[i].OrgID}, "choice": {choice}}.Encode()
-			res, err := c.Do(ctx, http.MethodPost, path, []byte(body), "Cookie", cookie(sessions[i]),
+			body, choice := VoteForm(ad, i)
+			res, err := c.Do(ctx, http.MethodPost, path, body, "Cookie", Cookie(sessions[i]),
 				"Content-Type", "application/x-www-form-urlencoded", "Origin", c.base)
 			if err != nil {
 				mu.Lock()
@@ -108,4 +107,16 @@ func voteBurst() *Scenario {
 			}
 			return errors.Join(problems...)
 		}}
+}
+
+// VotePath is where the ballot form of the dataset's open poll posts.
+func VotePath(ad *AssemblyData) string {
+	return "/assemblies/" + ad.ID + "/polls/" + ad.PollID + "/vote"
+}
+
+// VoteForm is voter i's ballot as the form posts it (urlencoded) and the
+// choice it carries (yes, no or abstain, in a fixed cycle).
+func VoteForm(ad *AssemblyData, i int) (body []byte, choice string) {
+	choice = voteChoice(i)
+	return []byte(url.Values{"for": {ad.Voters[i].OrgID}, "choice": {choice}}.Encode()), choice
 }

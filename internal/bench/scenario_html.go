@@ -51,7 +51,7 @@ func htmlPage(name, doc string, paths func(env *Env) func(int) string, verify fu
 	var session string
 	var path func(int) string
 	get := func(ctx context.Context, c *Client, i int) (Response, error) {
-		res, err := c.Get(ctx, path(i), "Cookie", cookie(session))
+		res, err := c.Get(ctx, path(i), "Cookie", Cookie(session))
 		if err != nil {
 			return res, err
 		}

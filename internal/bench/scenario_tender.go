@@ -78,7 +78,7 @@ func bidBurst() *Scenario {
 			if td == nil || len(td.Bidders) == 0 {
 				return errors.New("the dataset has no tender to bid on (scale tenders=0 or bids=0)")
 			}
-			path = "/ausschreibungen/" + td.Burst.ID + "/bid"
+			path = BidPath(td)
 			sessions = make([]string, len(td.Bidders))
 			for i, b := range td.Bidders {
 				var err error
@@ -86,48 +86,20 @@ func bidBurst() *Scenario {
 					return err
 				}
 			}
-			// A PDF header, then incompressible bytes: the document is
-			// sniffed as PDF, and encryption and hashing see real work.
-			doc = make([]byte, bidDocBytes)
-			copy(doc, "%PDF-1.7\n% Angebotsunterlagen (Benchmark)\n")
-			rng := rand.New(rand.NewPCG(seed, 7))
-			for i := 64; i < len(doc); i += 8 {
-				v := rng.Uint64()
-				for k := 0; k < 8 && i+k < len(doc); k++ {
-					doc[i+k] = byte(v >> (8 * k))
-				}
-			}
+			doc = BidDocument(bidDocBytes)
 			return nil
 		},
 		Run: func(ctx context.Context, c *Client, i int) error {
-			bidder, lot := i/tenderLots, td.Burst.Lots[i%tenderLots]
+			bidder := i / tenderLots
 			if bidder >= len(sessions) {
 				return fmt.Errorf("request %d: only %d bidders", i, len(sessions))
 			}
-			var body bytes.Buffer
-			w := multipart.NewWriter(&body)
-			_ = w.WriteField("lot", lot.ID)
-			var total int64
-			for k, it := range lot.Items {
-				cents := int64(10_000 + (i*37+k*101)%90_000) // 100,00 € to 999,99 €
-				total += cents * int64(td.Items[it.ID])
-				_ = w.WriteField("price-"+it.ID, strconv.FormatInt(cents/100, 10)+","+fmt.Sprintf("%02d", cents%100))
-			}
-			h := textproto.MIMEHeader{}
-			h.Set("Content-Disposition", `form-data; name="documents"; filename="angebot-`+strconv.Itoa(i)+`.pdf"`)
-			h.Set("Content-Type", "application/pdf")
-			part, err := w.CreatePart(h)
+			body, contentType, total, err := BidForm(td, i, doc)
 			if err != nil {
 				return err
 			}
-			if _, err := part.Write(doc); err != nil {
-				return err
-			}
-			if err := w.Close(); err != nil {
-				return err
-			}
-			res, err := c.Do(ctx, http.MethodPost, path, body.Bytes(), "Cookie", cookie(sessions[bidder]),
-				"Content-Type", w.FormDataContentType(), "Origin", c.base)
+			res, err := c.Do(ctx, http.MethodPost, path, body, "Cookie", Cookie(sessions[bidder]),
+				"Content-Type", contentType, "Origin", c.base)
 			if err != nil {
 				mu.Lock()
 				uncertain++
@@ -193,4 +165,54 @@ func bidBurst() *Scenario {
 			}
 			return errors.New("two confirmations did not open the tender")
 		}}
+}
+
+// BidDocument is a bid's attached document of n bytes: a PDF header, then
+// incompressible bytes, so the document is sniffed as PDF and encryption and
+// hashing see real work. The same n gives the same bytes.
+func BidDocument(n int) []byte {
+	doc := make([]byte, n)
+	copy(doc, "%PDF-1.7\n% Angebotsunterlagen (Benchmark)\n")
+	rng := rand.New(rand.NewPCG(seed, 7))
+	for i := 64; i < len(doc); i += 8 {
+		v := rng.Uint64()
+		for k := 0; k < 8 && i+k < len(doc); k++ {
+			doc[i+k] = byte(v >> (8 * k))
+		}
+	}
+	return doc
+}
+
+// BidPath is where the bid form of the dataset's burst tender posts.
+func BidPath(td *TenderData) string { return "/ausschreibungen/" + td.Burst.ID + "/bid" }
+
+// BidForm is request i of a bid burst as the bid form posts it (multipart:
+// the lot, a price sheet and doc as the PDF): bidder i / BidLots on lot
+// i % BidLots, so that every i is a different bid. It returns the body, its
+// content type and the total of the prices in cents (prices × quantities),
+// which the opening record must show.
+func BidForm(td *TenderData, i int, doc []byte) (body []byte, contentType string, totalCents int64, err error) {
+	lot := td.Burst.Lots[i%BidLots]
+	var b bytes.Buffer
+	w := multipart.NewWriter(&b)
+	_ = w.WriteField("lot", lot.ID)
+	for k, it := range lot.Items {
+		cents := int64(10_000 + (i*37+k*101)%90_000) // 100,00 € to 999,99 €
+		totalCents += cents * int64(td.Items[it.ID])
+		_ = w.WriteField("price-"+it.ID, strconv.FormatInt(cents/100, 10)+","+fmt.Sprintf("%02d", cents%100))
+	}
+	h := textproto.MIMEHeader{}
+	h.Set("Content-Disposition", `form-data; name="documents"; filename="angebot-`+strconv.Itoa(i)+`.pdf"`)
+	h.Set("Content-Type", "application/pdf")
+	part, err := w.CreatePart(h)
+	if err != nil {
+		return nil, "", 0, err
+	}
+	if _, err := part.Write(doc); err != nil {
+		return nil, "", 0, err
+	}
+	if err := w.Close(); err != nil {
+		return nil, "", 0, err
+	}
+	return b.Bytes(), w.FormDataContentType(), totalCents, nil
 }
