@@ -42,6 +42,8 @@ func commands() map[string]command {
 		"invoice": {"e-invoices (XRechnung): check a UBL or CII invoice", runInvoice},
 		"import":  {"import a supplier catalogue (BMEcat, CSV) into a framework agreement", runImport},
 		"bench":   {"load benchmark over HTTP with a hello-world baseline", runBench},
+		"backup":  {"write a consistent online backup (database and files) to one archive", runBackup},
+		"restore": {"restore a backup archive into an empty data directory", runRestore},
 		"version": {"print the version and the schema version", runVersion},
 	}
 }
