@@ -57,6 +57,14 @@ func (h *Handlers) login(w http.ResponseWriter, r *http.Request) error {
 		h.web.Render(w, r, code, "login", p)
 		return nil
 	}
+	// A session cookie the browser brought along (another user's, or one
+	// planted by an attacker) ends here: after sign-in only the fresh token
+	// is valid.
+	if old := web.SessionToken(r); old != "" {
+		if err := h.web.Auth().Logout(r.Context(), old); err != nil {
+			return err
+		}
+	}
 	h.web.SetSession(w, token)
 	if actor.Lang != "" {
 		h.web.SetLang(w, actor.Lang)
@@ -93,8 +101,20 @@ func (h *Handlers) forgot(w http.ResponseWriter, r *http.Request) error {
 	if err := r.ParseForm(); err != nil {
 		return err
 	}
-	err := h.svc.RequestPasswordReset(r.Context(), r.PostFormValue("email"), web.Lang(r))
 	p := h.web.NewPage(r, "forgot.title")
+	// Throttled per address and per IP address, so that the form cannot be
+	// used to flood someone's mailbox.
+	if err := h.web.Auth().ThrottleReset(r.Context(), r.PostFormValue("email"), web.ClientIP(r)); err != nil {
+		e, ok := errs.As(err)
+		if !ok || e.Code != errs.TooMany {
+			return err
+		}
+		p.Form.Values.Set("email", r.PostFormValue("email"))
+		p.Form.Errors = map[string]string{"email": p.T(e.Key, e.Args...)}
+		h.web.Render(w, r, http.StatusTooManyRequests, "password_forgot", p)
+		return nil
+	}
+	err := h.svc.RequestPasswordReset(r.Context(), r.PostFormValue("email"), web.Lang(r))
 	if p.SetErrors(err) {
 		h.web.Render(w, r, http.StatusUnprocessableEntity, "password_forgot", p)
 		return nil

@@ -36,6 +36,15 @@ const (
 	throttleWindow  = 15 * time.Minute
 	maxFailsByEmail = 5
 	maxFailsByIP    = 30
+	// Password-reset requests per address and per IP address within the
+	// throttle window: enough for a user who mistyped, too few to mail-bomb
+	// an address or to walk through a member's staff list.
+	maxResetsByEmail = 3
+	maxResetsByIP    = 10
+	// resetMark prefixes reset requests in login_failures, so that they
+	// share its clean-up but neither count as failed sign-ins nor are wiped
+	// by a successful one.
+	resetMark = "reset:"
 )
 
 // Service signs users in and out and resolves sessions and API tokens.
@@ -131,6 +140,35 @@ func (s *Service) throttled(ctx context.Context, email, ip string, now time.Time
 	}
 	if byEmail >= maxFailsByEmail || byIP >= maxFailsByIP {
 		return errs.E(errs.TooMany, "error.login_throttled", int(throttleWindow.Minutes()))
+	}
+	return nil
+}
+
+// ThrottleReset records a password-reset request for email from ip and
+// refuses it with errs.TooMany when the address or the IP address has asked
+// too often within the window. It counts every request, for known and
+// unknown addresses alike, so the answer tells nothing about which exist.
+func (s *Service) ThrottleReset(ctx context.Context, email, ip string) error {
+	email = NormalizeEmail(email)
+	if email == "" {
+		return nil // the form's own validation answers
+	}
+	now := s.clock.Now()
+	since := now.Add(-throttleWindow)
+	var byEmail, byIP int
+	err := s.db.QueryRowContext(ctx, `SELECT
+		(SELECT COUNT(*) FROM login_failures WHERE email = ? AND at > ?),
+		(SELECT COUNT(*) FROM login_failures WHERE ip = ? AND at > ?)`,
+		resetMark+email, since, resetMark+ip, since).Scan(&byEmail, &byIP)
+	if err != nil {
+		return fmt.Errorf("count reset requests: %w", err)
+	}
+	if byEmail >= maxResetsByEmail || byIP >= maxResetsByIP {
+		return errs.E(errs.TooMany, "error.reset_throttled", int(throttleWindow.Minutes()))
+	}
+	if _, err := s.db.ExecContext(ctx, "INSERT INTO login_failures (email, ip, at) VALUES (?, ?, ?)",
+		resetMark+email, resetMark+ip, now); err != nil {
+		return fmt.Errorf("record reset request: %w", err)
 	}
 	return nil
 }

@@ -37,6 +37,9 @@ func (s *Server) Wrap(h http.Handler, m *Metrics) http.Handler {
 	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s.Error(w, r, errs.E(errs.Forbidden, "error.cross_origin"))
 	}))
+	if mux, ok := h.(*http.ServeMux); ok {
+		h = s.muxErrors(mux)
+	}
 	h = s.resolveActor(h)
 	h = s.negotiateLang(h)
 	h = cop.Handler(h)
@@ -67,6 +70,9 @@ func (s *Server) logRequests(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
 		r = with(r, requestIDKey, newRequestID())
+		// The id is also a header, so that any answer (a JSON error, a
+		// download that failed half-way) can be matched with the log.
+		w.Header().Set("X-Request-Id", RequestID(r))
 		rec := &statusRecorder{ResponseWriter: w}
 		next.ServeHTTP(rec, r)
 		s.log.LogAttrs(r.Context(), slog.LevelInfo, "request",
@@ -87,6 +93,54 @@ func (s *Server) recoverPanics(next http.Handler) http.Handler {
 		}()
 		next.ServeHTTP(w, r)
 	})
+}
+
+// muxErrors answers requests that match no route (404) or no route for their
+// method (405) with kopit's error page or JSON error instead of the mux's
+// plain text, so that they carry the layout, the language and a request id.
+func (s *Server) muxErrors(mux *http.ServeMux) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h, pattern := mux.Handler(r)
+		if pattern != "" {
+			mux.ServeHTTP(w, r)
+			return
+		}
+		// Let the mux's own handler decide between 404 and 405 (it sets Allow
+		// for the latter), but keep only its status and headers.
+		probe := &statusOnly{header: http.Header{}}
+		h.ServeHTTP(probe, r)
+		if probe.status == http.StatusMethodNotAllowed {
+			if allow := probe.header.Get("Allow"); allow != "" {
+				w.Header().Set("Allow", allow)
+			}
+			s.errorPage(w, r, http.StatusMethodNotAllowed, "error.method_not_allowed")
+			return
+		}
+		if probe.status >= 300 && probe.status < 400 {
+			mux.ServeHTTP(w, r)
+			return
+		}
+		s.Error(w, r, errs.ErrNotFound)
+	})
+}
+
+// statusOnly records a handler's status and headers and drops its body.
+type statusOnly struct {
+	header http.Header
+	status int
+}
+
+func (p *statusOnly) Header() http.Header { return p.header }
+func (p *statusOnly) WriteHeader(code int) {
+	if p.status == 0 {
+		p.status = code
+	}
+}
+func (p *statusOnly) Write(b []byte) (int, error) {
+	if p.status == 0 {
+		p.status = http.StatusOK
+	}
+	return len(b), nil
 }
 
 func securityHeaders(next http.Handler, hsts bool) http.Handler {

@@ -106,6 +106,19 @@ func (s *Server) Error(w http.ResponseWriter, r *http.Request, err error) {
 	s.Render(w, r, code, "error", page)
 }
 
+// errorPage answers with a status that has no errs.Code (405) and a message
+// key: JSON for the API, the error page otherwise.
+func (s *Server) errorPage(w http.ResponseWriter, r *http.Request, code int, key string) {
+	msg := s.cat.T(Lang(r), key)
+	if strings.HasPrefix(r.URL.Path, "/api/") {
+		s.writeJSONError(w, r, code, strings.ReplaceAll(strings.ToLower(http.StatusText(code)), " ", "_"), msg, nil)
+		return
+	}
+	page := s.NewPage(r, errorTitle(code))
+	page.Data = ErrorData{Status: code, Message: msg}
+	s.Render(w, r, code, "error", page)
+}
+
 // ErrorData fills the error page.
 type ErrorData struct {
 	Status  int
@@ -159,6 +172,8 @@ func errorTitle(code int) string {
 		return "error.title_too_large"
 	case http.StatusUnprocessableEntity:
 		return "error.title_invalid"
+	case http.StatusMethodNotAllowed:
+		return "error.title_method_not_allowed"
 	}
 	return "error.title"
 }
