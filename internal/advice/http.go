@@ -3,7 +3,6 @@ package advice
 import (
 	"errors"
 	"io"
-	"mime/multipart"
 	"net/http"
 	"strings"
 	"time"
@@ -23,45 +22,26 @@ type Handlers struct {
 // NewHandlers builds the handlers.
 func NewHandlers(svc *Service, w *web.Server) *Handlers { return &Handlers{svc: svc, web: w} }
 
-// readMultipart collects form fields and files, held in memory and bounded by
-// the route's body limit.
+// maxFieldBytes bounds a plain form field: the longest text the forms take
+// (an article of 50,000 characters) at four bytes a character.
+const maxFieldBytes = 4 * 50000
+
+// readMultipart collects form fields and files with web.ReadMultipart, held
+// in memory and bounded by the route's body limit; a request that is not a
+// multipart form is reported at field.
 func readMultipart(r *http.Request, field string) (map[string]string, []File, error) {
-	mr, err := r.MultipartReader()
-	if err != nil {
+	fields, uploads, err := web.ReadMultipart(r, MaxFileBytes, web.MaxField(maxFieldBytes))
+	if errors.Is(err, web.ErrNotMultipart) {
 		return nil, nil, errs.Field(field, "advice.error.upload_form")
 	}
-	fields := map[string]string{}
-	var out []File
-	for {
-		part, err := mr.NextPart()
-		if errors.Is(err, io.EOF) {
-			return fields, out, nil
-		}
-		if err != nil {
-			return nil, nil, err // *http.MaxBytesError becomes 413
-		}
-		if err := readPart(part, fields, &out); err != nil {
-			return nil, nil, err
-		}
-	}
-}
-
-func readPart(part *multipart.Part, fields map[string]string, out *[]File) error {
-	defer part.Close()
-	if part.FileName() == "" {
-		b, err := io.ReadAll(io.LimitReader(part, 64<<10))
-		if err != nil {
-			return err
-		}
-		fields[part.FormName()] = string(b)
-		return nil
-	}
-	data, err := io.ReadAll(io.LimitReader(part, MaxFileBytes+1))
 	if err != nil {
-		return err
+		return nil, nil, err // *http.MaxBytesError becomes 413
 	}
-	*out = append(*out, File{Name: part.FileName(), Data: data})
-	return nil
+	out := make([]File, len(uploads))
+	for i, u := range uploads {
+		out[i] = File{Name: u.Name, Data: u.Data}
+	}
+	return fields, out, nil
 }
 
 // withoutEmpty drops the empty file part a browser sends for a file input
