@@ -36,8 +36,11 @@ type Entry struct {
 	EntityType  string
 	EntityID    string
 	Details     string // JSON object
-	PrevHash    string
-	Hash        string
+	// PersonalDigest covers the entry's personal parts (see Personal); ""
+	// for entries written before personal data moved beside the chain.
+	PersonalDigest string
+	PrevHash       string
+	Hash           string
 }
 
 // Actor says who made a change; auth.Actor satisfies it.
@@ -54,8 +57,10 @@ func (System) AuditUserID() string { return "system" }
 func (System) AuditName() string   { return "kopit" }
 func (System) AuditOrgID() string  { return "" }
 
-// Record appends an entry inside tx. details is marshalled to JSON.
-func Record(ctx context.Context, tx *db.Tx, at time.Time, who Actor, orgID, action, entityType, entityID string, details any) error {
+// Record appends an entry inside tx. details is marshalled to JSON and must not
+// hold personal data; pass that as personal, which is kept erasable beside the
+// chain (the actor's name always is).
+func Record(ctx context.Context, tx *db.Tx, at time.Time, who Actor, orgID, action, entityType, entityID string, details any, personal ...Personal) error {
 	raw := []byte("{}")
 	if details != nil {
 		var err error
@@ -67,7 +72,6 @@ func Record(ctx context.Context, tx *db.Tx, at time.Time, who Actor, orgID, acti
 		// PostgreSQL keeps microseconds; hash what both engines give back.
 		At:          at.UTC().Truncate(time.Microsecond),
 		ActorUserID: who.AuditUserID(),
-		ActorName:   who.AuditName(),
 		ActorOrgID:  who.AuditOrgID(),
 		OrgID:       orgID,
 		Action:      action,
@@ -86,25 +90,41 @@ func Record(ctx context.Context, tx *db.Tx, at time.Time, who Actor, orgID, acti
 		return fmt.Errorf("audit head: %w", err)
 	}
 	e.Seq++
+	parts, err := newParts(e.Seq, who, personal)
+	if err != nil {
+		return err
+	}
+	if len(parts) > 0 {
+		e.PersonalDigest = personalDigest(parts)
+	} else {
+		// kopit itself acting: no personal data, the name stays in the chain.
+		e.ActorName = who.AuditName()
+	}
 	e.Hash = e.computeHash()
 	_, err = tx.ExecContext(ctx, `INSERT INTO audit_log
-		(seq, at, actor_user_id, actor_name, actor_org_id, org_id, action, entity_type, entity_id, details, prev_hash, hash)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		e.Seq, e.At, e.ActorUserID, e.ActorName, e.ActorOrgID, e.OrgID, e.Action, e.EntityType, e.EntityID, e.Details, e.PrevHash, e.Hash)
+		(seq, at, actor_user_id, actor_name, actor_org_id, org_id, action, entity_type, entity_id, details, personal_digest, prev_hash, hash)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		e.Seq, e.At, e.ActorUserID, e.ActorName, e.ActorOrgID, e.OrgID, e.Action, e.EntityType, e.EntityID, e.Details,
+		e.PersonalDigest, e.PrevHash, e.Hash)
 	if err != nil {
 		return fmt.Errorf("audit append: %w", err)
 	}
-	return nil
+	return insertParts(ctx, tx, e.Seq, parts)
 }
 
 // computeHash is SHA-256 over the previous hash and the entry's fields, encoded
-// as a JSON array so that no field boundary is ambiguous.
+// as a JSON array so that no field boundary is ambiguous. An entry with
+// personal parts appends their digest as a twelfth field.
 func (e Entry) computeHash() string {
-	fields, _ := json.Marshal([]any{
+	fields := []any{
 		e.PrevHash, e.Seq, e.At.UTC().Format(time.RFC3339Nano), e.ActorUserID, e.ActorName, e.ActorOrgID,
 		e.OrgID, e.Action, e.EntityType, e.EntityID, e.Details,
-	})
-	sum := sha256.Sum256(fields)
+	}
+	if e.PersonalDigest != "" {
+		fields = append(fields, e.PersonalDigest)
+	}
+	raw, _ := json.Marshal(fields)
+	sum := sha256.Sum256(raw)
 	return hex.EncodeToString(sum[:])
 }
 
@@ -114,38 +134,103 @@ type Broken struct {
 	Reason string
 }
 
-// Verify walks the whole chain in order. It returns the number of entries
-// checked and, if the chain is broken, the first broken entry.
+// Verify walks the whole chain in order, with each entry's personal parts. It
+// returns the number of entries checked and, if the chain is broken, the first
+// broken entry. Erased personal parts are expected: their digests still count.
 func Verify(ctx context.Context, q db.Querier) (checked int64, broken *Broken, err error) {
-	rows, err := q.QueryContext(ctx, `SELECT seq, at, actor_user_id, actor_name, actor_org_id, org_id, action, entity_type,
-		entity_id, details, prev_hash, hash FROM audit_log ORDER BY seq`)
+	rows, err := q.QueryContext(ctx, `SELECT a.seq, a.at, a.actor_user_id, a.actor_name, a.actor_org_id, a.org_id, a.action,
+		a.entity_type, a.entity_id, a.details, a.personal_digest, a.prev_hash, a.hash,
+		p.seq, p.part, p.kind, p.subject_user_id, p.salt, p.data, p.digest, p.erased_at
+		FROM audit_log a LEFT JOIN audit_personal p ON p.seq = a.seq ORDER BY a.seq, p.part`)
 	if err != nil {
 		return 0, nil, err
 	}
 	defer rows.Close()
 	prev, wantSeq := genesis, int64(1)
-	for rows.Next() {
-		e, err := scan(rows)
-		if err != nil {
-			return checked, nil, err
-		}
+	var cur *Entry
+	var parts []personalPart
+	check := func() *Broken {
+		e := cur
 		checked++
 		switch {
 		case e.Seq != wantSeq:
-			return checked, &Broken{Seq: e.Seq, Reason: fmt.Sprintf("entry %d missing", wantSeq)}, nil
+			return &Broken{Seq: e.Seq, Reason: fmt.Sprintf("entry %d missing", wantSeq)}
 		case e.PrevHash != prev:
-			return checked, &Broken{Seq: e.Seq, Reason: "previous hash does not match"}, nil
+			return &Broken{Seq: e.Seq, Reason: "previous hash does not match"}
 		case e.computeHash() != e.Hash:
-			return checked, &Broken{Seq: e.Seq, Reason: "content does not match its hash"}, nil
+			return &Broken{Seq: e.Seq, Reason: "content does not match its hash"}
+		}
+		if reason := checkParts(*e, parts); reason != "" {
+			return &Broken{Seq: e.Seq, Reason: reason}
 		}
 		prev, wantSeq = e.Hash, wantSeq+1
+		return nil
 	}
-	return checked, nil, rows.Err()
+	for rows.Next() {
+		var e Entry
+		var pSeq, pPart sql.NullInt64
+		var pKind, pSubject, pSalt, pData, pDigest sql.NullString
+		var pErased sql.NullTime
+		if err := rows.Scan(&e.Seq, &e.At, &e.ActorUserID, &e.ActorName, &e.ActorOrgID, &e.OrgID, &e.Action, &e.EntityType,
+			&e.EntityID, &e.Details, &e.PersonalDigest, &e.PrevHash, &e.Hash,
+			&pSeq, &pPart, &pKind, &pSubject, &pSalt, &pData, &pDigest, &pErased); err != nil {
+			return checked, nil, err
+		}
+		if cur == nil || cur.Seq != e.Seq {
+			if cur != nil {
+				if b := check(); b != nil {
+					return checked, b, nil
+				}
+			}
+			cur, parts = &e, nil
+		}
+		if pSeq.Valid {
+			parts = append(parts, personalPart{Part: int(pPart.Int64), Kind: pKind.String, Subject: pSubject.String,
+				Salt: pSalt.String, Data: pData.String, Digest: pDigest.String, Erased: pErased.Valid})
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return checked, nil, err
+	}
+	if cur != nil {
+		if b := check(); b != nil {
+			return checked, b, nil
+		}
+	}
+	return checked, nil, nil
 }
 
-func scan(rows *sql.Rows) (Entry, error) {
-	var e Entry
-	err := rows.Scan(&e.Seq, &e.At, &e.ActorUserID, &e.ActorName, &e.ActorOrgID, &e.OrgID, &e.Action, &e.EntityType,
-		&e.EntityID, &e.Details, &e.PrevHash, &e.Hash)
-	return e, err
+const selectEntries = `SELECT seq, at, actor_user_id, actor_name, actor_org_id, org_id, action, entity_type,
+		entity_id, details, personal_digest, prev_hash, hash FROM audit_log`
+
+// collect reads entries and shows their personal parts (see Entry.show).
+func collect(ctx context.Context, q db.Querier, rows *sql.Rows) ([]Entry, error) {
+	var out []Entry
+	for rows.Next() {
+		var e Entry
+		if err := rows.Scan(&e.Seq, &e.At, &e.ActorUserID, &e.ActorName, &e.ActorOrgID, &e.OrgID, &e.Action, &e.EntityType,
+			&e.EntityID, &e.Details, &e.PersonalDigest, &e.PrevHash, &e.Hash); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		out = append(out, e)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	var seqs []int64
+	for _, e := range out {
+		if e.PersonalDigest != "" {
+			seqs = append(seqs, e.Seq)
+		}
+	}
+	parts, err := partsOf(ctx, q, seqs)
+	if err != nil {
+		return nil, err
+	}
+	for i := range out {
+		out[i].show(parts[out[i].Seq])
+	}
+	return out, nil
 }

@@ -18,7 +18,8 @@ type Filter struct {
 	Offset     int
 }
 
-// List returns entries in scope (by the tenant they belong to), newest first.
+// List returns entries in scope (by the tenant they belong to), newest first,
+// with their personal data merged in for reading (see Entry.show).
 func List(ctx context.Context, q db.Querier, scope auth.Scope, f Filter) ([]Entry, int, error) {
 	where, args := scope.SQL("org_id", "")
 	if f.Action != "" {
@@ -48,22 +49,13 @@ func List(ctx context.Context, q db.Querier, scope auth.Scope, f Filter) ([]Entr
 	if f.Limit <= 0 {
 		f.Limit = 50
 	}
-	rows, err := q.QueryContext(ctx, `SELECT seq, at, actor_user_id, actor_name, actor_org_id, org_id, action, entity_type,
-		entity_id, details, prev_hash, hash FROM audit_log WHERE `+where+` ORDER BY seq DESC LIMIT ? OFFSET ?`,
+	rows, err := q.QueryContext(ctx, selectEntries+` WHERE `+where+` ORDER BY seq DESC LIMIT ? OFFSET ?`,
 		append(args, f.Limit, f.Offset)...)
 	if err != nil {
 		return nil, 0, err
 	}
-	defer rows.Close()
-	var out []Entry
-	for rows.Next() {
-		e, err := scan(rows)
-		if err != nil {
-			return nil, 0, err
-		}
-		out = append(out, e)
-	}
-	return out, total, rows.Err()
+	out, err := collect(ctx, q, rows)
+	return out, total, err
 }
 
 // EntityTypes lists the entity types present, for the filter.
