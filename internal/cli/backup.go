@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"kopit/internal/app"
 	"kopit/internal/platform/audit"
 	"kopit/internal/platform/backup"
 	"kopit/internal/platform/db"
@@ -56,9 +57,6 @@ func runBackup(args []string, stdout, stderr io.Writer) int {
 	m, size, sum, err := writeArchive(context.Background(), *out, opt)
 	if err != nil {
 		fmt.Fprintln(stderr, "kopit backup:", err)
-		if errors.Is(err, backup.ErrNoTool) {
-			return exitUsage
-		}
 		return exitProblem
 	}
 	n, fileBytes := m.Files()
@@ -164,6 +162,13 @@ func runRestore(args []string, stdout, stderr io.Writer) int {
 	fmt.Fprintf(stdout, "restored %s into %s: %s database, schema version %d (written by kopit %s at %s); %d stored files (%d bytes); all %d checksums match\n",
 		*in, c.DataDir, m.Database, m.SchemaVersion, m.KopitVersion, m.CreatedAt.Format("2006-01-02 15:04:05 MST"), n, fileBytes, len(m.Members))
 
+	if latest := backup.LatestSchema(); m.SchemaVersion < latest {
+		// This binary's audit code may read tables of later migrations.
+		fmt.Fprintf(stdout, "NOTE: the archive has schema version %d, this kopit brings %d: kopit migrates the database when it starts\n"+
+			"  (or run kopit migrate); run kopit audit verify after that.\n", m.SchemaVersion, latest)
+		printKeyAdvice(stdout, c, m)
+		return exitOK
+	}
 	d, err := db.Open(ctx, c.DatabaseTarget())
 	if err != nil {
 		fmt.Fprintln(stderr, "kopit restore: open the restored database:", err)
@@ -180,7 +185,12 @@ func runRestore(args []string, stdout, stderr io.Writer) int {
 		return exitProblem
 	}
 	fmt.Fprintf(stdout, "audit chain intact: %d entries\n", checked)
+	printKeyAdvice(stdout, c, m)
+	return exitOK
+}
 
+// printKeyAdvice tells the operator what to do about the seal master key.
+func printKeyAdvice(stdout io.Writer, c app.Config, m backup.Manifest) {
 	restoredKey := filepath.Join(c.DataDir, filepath.FromSlash(backup.SealKeyName))
 	switch {
 	case m.SealKeyIncluded && c.SealKeyPath() != restoredKey:
@@ -191,5 +201,4 @@ func runRestore(args []string, stdout, stderr io.Writer) int {
 			"  back at %s (mode 0600) BEFORE starting kopit. Otherwise kopit creates a new key, and the sealed bids\n"+
 			"  of tenders not yet opened cannot be read.\n", c.SealKeyPath())
 	}
-	return exitOK
 }
