@@ -323,6 +323,8 @@ func TestRestoreRefusesBadArchives(t *testing.T) {
 	flipped[at] ^= 0xff
 	// The manifest claims a schema newer than this binary.
 	newer := rewrite(t, raw, func(m *backup.Manifest) { m.SchemaVersion = backup.LatestSchema() + 1 })
+	// The manifest names one member twice and so leaves another unchecked.
+	twice := rewrite(t, raw, func(m *backup.Manifest) { m.Members[1] = m.Members[0] })
 	// A member the manifest does not list (and a path that would escape).
 	escaping := appendMember(t, raw, "../outside", []byte("x"))
 
@@ -338,6 +340,7 @@ func TestRestoreRefusesBadArchives(t *testing.T) {
 		{"not a tar", []byte("hello, this is not an archive at all"), backup.ErrCorrupt, ""},
 		{"newer schema", newer, backup.ErrNewerSchema, fmt.Sprintf("schema version is %d", backup.LatestSchema()+1)},
 		{"path outside the target", escaping, backup.ErrCorrupt, "../outside"},
+		{"manifest lists a member twice", twice, backup.ErrCorrupt, "twice"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

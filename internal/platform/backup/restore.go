@@ -86,7 +86,12 @@ func Verify(ctx context.Context, path string) (Manifest, error) {
 	if len(m.Members) != len(seen) {
 		return m, corrupt("manifest lists %d members, archive holds %d", len(m.Members), len(seen))
 	}
+	listed := map[string]bool{}
 	for _, want := range m.Members {
+		if listed[want.Name] {
+			return m, corrupt("the manifest lists %s twice", want.Name)
+		}
+		listed[want.Name] = true
 		got, ok := seen[want.Name]
 		switch {
 		case !ok:
