@@ -2,14 +2,19 @@ package cli
 
 import (
 	"context"
+	"database/sql"
+	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"kopit/internal/app"
+	"kopit/internal/platform/testkit"
 )
 
 func TestBackupAndRestoreCommands(t *testing.T) {
@@ -116,5 +121,53 @@ func TestBackupAndRestoreCommands(t *testing.T) {
 		if _, err := os.Stat(filepath.Join(tmp, p)); err == nil {
 			t.Errorf("a refused command left %s behind", p)
 		}
+	}
+}
+
+// TestBackupAndRestorePostgres runs the documented PostgreSQL procedure:
+// backup with pg_dump into the archive, restore into a new database.
+func TestBackupAndRestorePostgres(t *testing.T) {
+	t.Setenv("KOPIT_LOG_LEVEL", "error")
+	t.Setenv("KOPIT_SEAL_KEY_FILE", "")
+	srcURL := testkit.PostgresURL(t) // skips without KOPIT_TEST_POSTGRES_URL
+	tmp := t.TempDir()
+	data := filepath.Join(tmp, "data")
+	if code, out, stderr := run(t, "demo", "--data", data, "--database", srcURL); code != 0 {
+		t.Fatalf("demo: %d\n%s\n%s", code, out, stderr)
+	}
+	archive := filepath.Join(tmp, "kopit.tar")
+	code, out, stderr := run(t, "backup", "--data", data, "--database", srcURL, "--out", archive)
+	if code != 0 || !strings.Contains(out, "postgres database") {
+		t.Fatalf("backup: %d\n%s\n%s", code, out, stderr)
+	}
+
+	admin, err := sql.Open("pgx", os.Getenv(testkit.PostgresURLEnv))
+	if err != nil {
+		t.Fatal(err)
+	}
+	name := fmt.Sprintf("restore_cli_%d", time.Now().UnixNano())
+	if _, err := admin.Exec("CREATE DATABASE " + name); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		_, _ = admin.Exec("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)")
+		admin.Close()
+	})
+	u, _ := url.Parse(srcURL)
+	u.Path = "/" + name
+	target := u.String()
+
+	code, out, stderr = run(t, "restore", "--in", archive, "--data", filepath.Join(tmp, "restored"), "--database", target)
+	if code != 0 || !strings.Contains(out, "audit chain intact: 240 entries") {
+		t.Fatalf("restore: %d\n%s\n%s", code, out, stderr)
+	}
+	// A second restore into the same, now filled, database is refused and leaves no files behind.
+	again := filepath.Join(tmp, "again")
+	code, _, stderr = run(t, "restore", "--in", archive, "--data", again, "--database", target)
+	if code != exitUsage || !strings.Contains(stderr, "already has") {
+		t.Fatalf("restore into a filled database: %d %s", code, stderr)
+	}
+	if _, err := os.Stat(again); err == nil {
+		t.Fatal("a refused restore created the data directory")
 	}
 }
