@@ -15,6 +15,7 @@ import (
 
 	"kopit/internal/app"
 	"kopit/internal/demo"
+	"kopit/internal/platform/files"
 )
 
 func runServe(args []string, stdout, stderr io.Writer) int {
@@ -55,6 +56,13 @@ func serve(ctx context.Context, c app.Config, withDemo bool, stdout, stderr io.W
 	a, err := app.New(ctx, c, app.Options{Log: log})
 	if err != nil {
 		return err
+	}
+	// A crash between storing an upload and committing its row leaves a
+	// file that no row names; such files are removed once they are old.
+	if n, err := files.SweepOrphans(ctx, c.FilesPath(), a.DB); err != nil {
+		log.Warn("file store sweep failed", "err", err)
+	} else if n > 0 {
+		log.Info("file store swept", "unreferenced_files_removed", n)
 	}
 	if withDemo {
 		res, err := demo.Load(ctx, a)

@@ -10,6 +10,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"time"
 )
 
 // DiskOptions configures a Disk store.
@@ -19,14 +20,24 @@ type DiskOptions struct {
 	MaxBytes int64
 }
 
-// Disk stores files below a root directory. Put writes to a temporary file in
-// root/tmp (same file system, so the final rename is atomic), fsyncs it, then
-// renames it to root/ab/cd/<key> and fsyncs the directory. A file is therefore
-// either absent or complete under its key, also after a crash; a crash leaves
-// at most a stray temporary file, which no key can name and SweepTemp removes.
+// Disk stores files below a root directory. Put writes to a temporary file
+// in the process's own temporary directory root/tmp/<id> (same file system,
+// so the final rename is atomic), fsyncs it, then renames it to
+// root/ab/cd/<key> and fsyncs the directory. A file is therefore either
+// absent or complete under its key, also after a crash; a crash leaves at most
+// stray temporary files, which no key can name.
+//
+// Each Disk holds an advisory lock on root/tmp/<id>.lock for as long as its
+// process lives (or until Close). NewDisk removes the temporary directories
+// whose lock it can take: their process is gone, so what they hold are the
+// remains of interrupted uploads (a killed process cannot clean up after
+// itself). Several processes may share root; none touches another's
+// directory while that one runs.
 type Disk struct {
 	root     string
 	tmp      string
+	lock     *os.File // held; named lockPath (it was created under a pending name)
+	lockPath string
 	maxBytes int64
 }
 
@@ -35,16 +46,39 @@ var _ Store = (*Disk)(nil)
 // fileMode makes stored files read-only: content-addressed files never change.
 const fileMode fs.FileMode = 0o440
 
-// NewDisk opens (and creates) a store rooted at root.
+// NewDisk opens (and creates) a store rooted at root, clears the temporary
+// files of processes that ended without cleaning up, and makes its own
+// temporary directory.
 func NewDisk(root string, opt DiskOptions) (*Disk, error) {
 	if opt.MaxBytes < 0 {
 		return nil, fmt.Errorf("files: negative MaxBytes %d", opt.MaxBytes)
 	}
-	d := &Disk{root: root, tmp: filepath.Join(root, "tmp"), maxBytes: opt.MaxBytes}
-	if err := os.MkdirAll(d.tmp, 0o750); err != nil {
+	tmpRoot := filepath.Join(root, "tmp")
+	if err := os.MkdirAll(tmpRoot, 0o750); err != nil {
 		return nil, fmt.Errorf("files: create store directory: %w", err)
 	}
+	if _, err := reclaimTemp(tmpRoot, time.Now().Add(-staleTemp)); err != nil {
+		return nil, err
+	}
+	d := &Disk{root: root, maxBytes: opt.MaxBytes}
+	var err error
+	if d.tmp, d.lock, err = ownTemp(tmpRoot); err != nil {
+		return nil, err
+	}
+	d.lockPath = d.tmp + lockSuffix
 	return d, nil
+}
+
+// Close releases the store's temporary directory (removing it) and its lock.
+// A store that is never closed keeps them until its process ends; the next
+// NewDisk on the same root then removes them.
+func (d *Disk) Close() error {
+	if d.lock == nil {
+		return nil
+	}
+	err := errors.Join(os.RemoveAll(d.tmp), os.Remove(d.lockPath), d.lock.Close())
+	d.lock = nil
+	return err
 }
 
 // Root is the directory the store lives in.
@@ -99,8 +133,12 @@ func (d *Disk) Put(ctx context.Context, r io.Reader) (ref Ref, err error) {
 	}
 	if _, statErr := os.Stat(final); statErr == nil {
 		// Already stored: drop our copy. The directory is still synced, in
-		// case the earlier Put crashed between its rename and its sync.
-		err = errors.Join(os.Remove(tmpName), syncDir(dir))
+		// case the earlier Put crashed between its rename and its sync. The
+		// file's time is renewed: it may be an old file no row names (an
+		// upload that crashed before its commit), which SweepUnreferenced
+		// must now spare, because the caller is about to name it.
+		now := time.Now()
+		err = errors.Join(os.Remove(tmpName), os.Chtimes(final, now, now), syncDir(dir))
 		if err != nil {
 			return Ref{}, fmt.Errorf("files: %w", err)
 		}

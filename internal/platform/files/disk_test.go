@@ -36,7 +36,7 @@ func storedFiles(t *testing.T, d *Disk) []string {
 		if err != nil {
 			return err
 		}
-		if e.IsDir() && p == d.tmp {
+		if e.IsDir() && p == filepath.Join(d.Root(), "tmp") {
 			return filepath.SkipDir
 		}
 		if e.Type().IsRegular() {
