@@ -317,6 +317,14 @@ func TestRestoreRefusesBadArchives(t *testing.T) {
 		t.Fatal(err)
 	}
 
+	gzOpt := src.options()
+	gzOpt.Gzip = true
+	gzPath, _ := writeBackup(t, gzOpt)
+	gzRaw, err := os.ReadFile(gzPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+
 	// A flipped byte inside a stored file's content.
 	flipped := bytes.Clone(raw)
 	at := memberOffset(t, raw, "files/")
@@ -336,6 +344,7 @@ func TestRestoreRefusesBadArchives(t *testing.T) {
 	}{
 		{"checksum mismatch", flipped, backup.ErrCorrupt, "checksum mismatch"},
 		{"truncated", raw[:len(raw)/2], backup.ErrCorrupt, ""},
+		{"truncated gzip", gzRaw[:len(gzRaw)-100], backup.ErrCorrupt, ""},
 		{"truncated before the manifest", raw[:memberOffset(t, raw, backup.ManifestName)-512], backup.ErrCorrupt, "no manifest"},
 		{"not a tar", []byte("hello, this is not an archive at all"), backup.ErrCorrupt, ""},
 		{"newer schema", newer, backup.ErrNewerSchema, fmt.Sprintf("schema version is %d", backup.LatestSchema()+1)},

@@ -206,8 +206,10 @@ func storedKeys(root string) ([]string, error) {
 // snapshotSQLite copies the live database at src to dst with SQLite's online
 // backup API in one step: the copy runs inside one read transaction, so it is
 // a consistent snapshot while other processes go on writing (WAL readers do
-// not block writers). Unlike VACUUM INTO, the page copy keeps every rowid,
-// which the catalogue's FTS table relies on. It returns the snapshot's schema
+// not block writers). The page copy keeps the database as it is, rowids
+// included; SQLite documents that VACUUM (and so VACUUM INTO) may renumber the
+// rowids of tables without an INTEGER PRIMARY KEY, and the catalogue's FTS
+// table points at catalogue_items' rowids. It returns the snapshot's schema
 // version and checks the copy with quick_check.
 func snapshotSQLite(ctx context.Context, src, dst string) (int64, error) {
 	if _, err := os.Stat(src); err != nil {
