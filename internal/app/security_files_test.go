@@ -14,6 +14,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"kopit/internal/demo"
 )
 
 const canary = "KOPIT-CANARY-7d1f0c outside the file store"
@@ -152,6 +154,9 @@ func TestSecurityDownloadsStayInsideTheStore(t *testing.T) {
 			url.PathEscape(outside[0]),
 			url.PathEscape(outside[1]),
 			"%00",
+			"x%00.pdf",
+			"%ff%fe",
+			"%c0%ae%c0%ae%c0%afcanary.txt",
 		}
 		for i, d := range downloads {
 			owner := e.following(d.who)
@@ -314,3 +319,35 @@ func TestSecurityUploadLimits(t *testing.T) {
 }
 
 func sha256sum(b []byte) [32]byte { return sha256.Sum256(b) }
+
+// TestSecurityUnstorableInput sends NUL bytes and invalid UTF-8 in ids,
+// query strings and form fields. PostgreSQL refuses such text, which used to
+// surface as 500 (sign-in, password reset, profile); now ids and queries
+// answer 404 and forms 422, on both engines, and nothing is stored.
+func TestSecurityUnstorableInput(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, e *env) {
+		c := e.client("einkauf@hzd.example")
+		audits := e.changeCount()
+		for _, v := range []string{"a\x00b", "a\xffb"} {
+			for _, r := range []struct {
+				method, path string
+				form         url.Values
+				want         int
+			}{
+				{"GET", "/organisations/" + url.PathEscape(v), nil, 404},
+				{"GET", "/calls?q=" + url.QueryEscape(v), nil, 404},
+				{"POST", "/profile", url.Values{"name": {v}, "lang": {"de"}}, 422},
+				{"POST", "/login", url.Values{"email": {"x" + v + "@hzd.example"}, "password": {demo.Password}}, 422},
+				{"POST", "/password/forgot", url.Values{"email": {"x" + v + "@hzd.example"}}, 422},
+				{"POST", "/advice/levels", url.Values{v: {"1"}}, 422},
+			} {
+				if code, _ := e.do(c, r.method, r.path, r.form); code != r.want {
+					t.Errorf("%s %s with %q: %d, want %d", r.method, r.path, v, code, r.want)
+				}
+			}
+		}
+		if got := e.changeCount(); got != audits {
+			t.Errorf("refused input wrote %d audit entries", got-audits)
+		}
+	})
+}

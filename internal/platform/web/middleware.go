@@ -5,10 +5,12 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/url"
 	"runtime/debug"
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/prometheus/client_golang/prometheus"
 
@@ -40,6 +42,7 @@ func (s *Server) Wrap(h http.Handler, m *Metrics) http.Handler {
 	if mux, ok := h.(*http.ServeMux); ok {
 		h = s.muxErrors(mux)
 	}
+	h = s.refuseUnstorable(h)
 	h = s.resolveActor(h)
 	h = s.negotiateLang(h)
 	h = cop.Handler(h)
@@ -123,6 +126,55 @@ func (s *Server) muxErrors(mux *http.ServeMux) http.Handler {
 		s.Error(w, r, errs.ErrNotFound)
 	})
 }
+
+// refuseUnstorable answers 404 for a path or query, and 422 for a form
+// value, that holds a NUL byte or is not UTF-8: no record has such an id,
+// no field takes such text, and PostgreSQL refuses it outright (which would
+// otherwise surface as a 500).
+func (s *Server) refuseUnstorable(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ok := storable(r.URL.Path)
+		query, _ := url.ParseQuery(r.URL.RawQuery) // handlers see the pairs that parse
+		for k, vs := range query {
+			ok = ok && storable(k)
+			for _, v := range vs {
+				ok = ok && storable(v)
+			}
+		}
+		if !ok {
+			s.Error(w, r, errs.ErrNotFound)
+			return
+		}
+		// A form post is parsed here, within the server's body limit (forms
+		// with files are multipart and not parsed here), so that its values
+		// can be checked the same way; handlers then find r.PostForm filled.
+		if ct, _, _ := strings.Cut(r.Header.Get("Content-Type"), ";"); strings.EqualFold(strings.TrimSpace(ct), "application/x-www-form-urlencoded") &&
+			r.Method != http.MethodGet && r.Method != http.MethodHead {
+			if r.ContentLength > s.maxBody {
+				s.Error(w, r, errTooLarge)
+				return
+			}
+			r.Body = http.MaxBytesReader(w, r.Body, s.maxBody)
+			if err := r.ParseForm(); err != nil {
+				s.Error(w, r, err)
+				return
+			}
+			for k, vs := range r.PostForm {
+				ok = ok && storable(k)
+				for _, v := range vs {
+					ok = ok && storable(v)
+				}
+			}
+			if !ok {
+				s.Error(w, r, errs.E(errs.Invalid, "error.invalid"))
+				return
+			}
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+func storable(v string) bool { return utf8.ValidString(v) && !strings.ContainsRune(v, 0) }
 
 // statusOnly records a handler's status and headers and drops its body.
 type statusOnly struct {
