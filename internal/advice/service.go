@@ -302,7 +302,8 @@ func (s *Service) Assign(ctx context.Context, a *auth.Actor, id, email string) e
 				return err
 			}
 		}
-		return audit.Record(ctx, tx, now, a, q.OrgID, "advice.assigned", "advice_question", q.ID, map[string]any{"assignee": who.Email})
+		return audit.Record(ctx, tx, now, a, q.OrgID, "advice.assigned", "advice_question", q.ID, nil,
+			audit.About(who.UserID, map[string]string{"assignee": who.Email}))
 	})
 }
 

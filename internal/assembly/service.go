@@ -256,7 +256,8 @@ func (s *Service) OpenAssembly(ctx context.Context, a *auth.Actor, assemblyID st
 		if !ok {
 			return errs.E(errs.Conflict, "assembly.error.not_convened")
 		}
-		return audit.Record(ctx, tx, now, a, "", "assembly.opened", "assembly", asm.ID, map[string]any{"chair": a.Name})
+		return audit.Record(ctx, tx, now, a, "", "assembly.opened", "assembly", asm.ID, nil,
+			audit.About(a.UserID, map[string]string{"chair": a.Name}))
 	})
 }
 

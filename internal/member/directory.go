@@ -17,7 +17,7 @@ type OrgRef struct {
 }
 
 // Contact is a user other modules may mail.
-type Contact struct{ Name, Email, Lang string }
+type Contact struct{ UserID, Name, Email, Lang string }
 
 // MemberOrganisations lists the cooperative's members by name, those who
 // have left included (with their leaving date): what other modules need to
@@ -75,7 +75,7 @@ func (s *Store) Contacts(ctx context.Context, orgID string, roles ...auth.Role) 
 	for _, r := range roles {
 		args = append(args, r)
 	}
-	rows, err := s.db.QueryContext(ctx, `SELECT DISTINCT u.name, u.email, u.lang FROM users u JOIN user_roles r ON r.user_id = u.id
+	rows, err := s.db.QueryContext(ctx, `SELECT DISTINCT u.id, u.name, u.email, u.lang FROM users u JOIN user_roles r ON r.user_id = u.id
 		WHERE u.org_id = ? AND u.active = TRUE AND r.role IN (`+db.In(len(roles))+`) ORDER BY u.email`, args...)
 	if err != nil {
 		return nil, err
@@ -84,7 +84,7 @@ func (s *Store) Contacts(ctx context.Context, orgID string, roles ...auth.Role) 
 	var out []Contact
 	for rows.Next() {
 		var c Contact
-		if err := rows.Scan(&c.Name, &c.Email, &c.Lang); err != nil {
+		if err := rows.Scan(&c.UserID, &c.Name, &c.Email, &c.Lang); err != nil {
 			return nil, err
 		}
 		out = append(out, c)

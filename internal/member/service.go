@@ -110,7 +110,7 @@ func (s *Service) InviteUser(ctx context.Context, a *auth.Actor, scope auth.Scop
 			return err
 		}
 		return audit.Record(ctx, tx, u.CreatedAt, a, u.OrgID, "user.invited", "user", u.ID,
-			map[string]any{"email": u.Email, "roles": roles})
+			map[string]any{"roles": roles}, audit.About(u.ID, map[string]string{"email": u.Email}))
 	})
 	return u, err
 }
@@ -210,7 +210,8 @@ func (s *Service) UpdateProfile(ctx context.Context, a *auth.Actor, name, lang s
 		if _, err := tx.ExecContext(ctx, "UPDATE users SET name = ?, lang = ?, updated_at = ? WHERE id = ?", name, lang, s.clock.Now(), a.UserID); err != nil {
 			return err
 		}
-		return audit.Record(ctx, tx, s.clock.Now(), a, a.OrgID, "user.profile_updated", "user", a.UserID, map[string]any{"name": name, "lang": lang})
+		return audit.Record(ctx, tx, s.clock.Now(), a, a.OrgID, "user.profile_updated", "user", a.UserID,
+			map[string]any{"lang": lang}, audit.About(a.UserID, map[string]string{"name": name}))
 	})
 }
 
@@ -299,7 +300,8 @@ func (s *Service) CreateUser(ctx context.Context, a audit.Actor, in UserInput, p
 		if err := s.store.setRoles(ctx, tx, u.ID, u.OrgID, roles); err != nil {
 			return err
 		}
-		return audit.Record(ctx, tx, u.CreatedAt, a, u.OrgID, "user.created", "user", u.ID, map[string]any{"email": email, "roles": roles})
+		return audit.Record(ctx, tx, u.CreatedAt, a, u.OrgID, "user.created", "user", u.ID,
+			map[string]any{"roles": roles}, audit.About(u.ID, map[string]string{"email": email}))
 	})
 	return u, err
 }
