@@ -85,12 +85,13 @@ func parsePrices(l Lot, raw map[string]string) (map[string]int64, int64, error) 
 			continue
 		}
 		p, err := money.ParseE4(s)
-		if err != nil {
+		line, ok := lineE4(p, it.Quantity)
+		if err != nil || !ok {
 			v.Add("price-"+it.ID, "error.price")
 			continue
 		}
 		prices[it.ID] = p
-		total += money.E4ToCents(p * it.Quantity)
+		total += money.E4ToCents(line)
 	}
 	return prices, total, v.Err()
 }

@@ -54,3 +54,23 @@ func (s *Service) AwardedPriceSheet(ctx context.Context, tenderID, lotID string)
 	}
 	return nil, errs.ErrNotFound
 }
+
+// MaxLineE4 bounds one line of a price sheet, unit price × quantity, in
+// ten-thousandths of a euro: 10^15, that is 100 billion euros — far above
+// any public contract, and far enough below the int64 range that neither a
+// line nor the sum of thousands of lines can overflow. Without it a unit
+// price of 1,801,439,850,948.1984 € for 1,024 units wrapped around to a
+// bid total of 0 €.
+const MaxLineE4 = 1_000_000_000_000_000
+
+// lineE4 is price × quantity, and false when it exceeds MaxLineE4 (or either
+// factor is negative).
+func lineE4(price, quantity int64) (int64, bool) {
+	if price < 0 || quantity < 0 {
+		return 0, false
+	}
+	if quantity > 0 && price > MaxLineE4/quantity {
+		return 0, false
+	}
+	return price * quantity, true
+}
