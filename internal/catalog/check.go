@@ -201,9 +201,20 @@ type Fields struct{ ID, ShortDescription, Unit, Price string }
 // the format: a missing article number, and for products that are created
 // or changed a missing short description, unit or price. Prices-only
 // updates need an id and a price; deletions only an id.
+//
+// Texts lose the characters XML 1.0 cannot carry (control characters other
+// than tab, line feed and carriage return; U+FFFE, U+FFFF): they would turn
+// into U+FFFD in the XRechnung of a call-off. An article number with such
+// a character is refused instead, since the invoice must repeat it exactly
+// for the call-off to match.
 func Validate(it *Item, tx Transaction, f Fields) {
+	for _, s := range []*string{&it.ShortDescription, &it.LongDescription, &it.Unit, &it.ManufacturerName, &it.ManufacturerPID} {
+		*s = strings.Map(xmlChar, *s)
+	}
 	if it.SupplierPID == "" {
 		it.Problemf(0, f.ID, CodeMissing)
+	} else if strings.ContainsFunc(it.SupplierPID, func(r rune) bool { return xmlChar(r) < 0 }) {
+		it.Problemf(0, f.ID, CodeControlChar)
 	}
 	if it.Mode == ModeDelete {
 		return
@@ -236,6 +247,14 @@ func hasPriceProblem(it *Item) bool {
 	}
 	return false
 }
+
+// DefaultMaxItems bounds the products of one file. The set of article
+// numbers seen (Seen) is the one structure that grows with the file: about
+// 56 bytes a product as measured with short ids (the map's slots and its
+// growth), so a million products hold about 60 MB, while a 512 MiB CSV of
+// ten-byte records would have held 50 million products and 3 GB. Real
+// framework-agreement catalogues hold a few hundred thousand products.
+const DefaultMaxItems = 1_000_000
 
 // Seen remembers the article numbers of one file so that a second
 // occurrence is reported. It is the one structure that grows with the file:
@@ -272,3 +291,14 @@ func (s *Seen) Add(id string, line int) int {
 
 // Len is the number of distinct ids recorded.
 func (s *Seen) Len() int { return len(s.lines) }
+
+// xmlChar keeps r when XML 1.0 can carry it and drops it (-1) otherwise.
+func xmlChar(r rune) rune {
+	switch {
+	case r == '\t' || r == '\n' || r == '\r':
+		return r
+	case r < 0x20, r == 0xFFFE, r == 0xFFFF:
+		return -1
+	}
+	return r
+}

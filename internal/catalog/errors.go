@@ -30,6 +30,7 @@ const (
 	CodeMissingColumns Code = "missing_columns"     // args: the missing columns
 	CodeColumnTwice    Code = "column_twice"        // args: column
 	CodeLineTooLong    Code = "line_too_long"       // args: limit in bytes
+	CodeTooManyItems   Code = "too_many_items"      // args: limit
 )
 
 // Per-product problems: the product is rejected, the import goes on.
@@ -53,16 +54,17 @@ const (
 	CodeColumnCount    Code = "column_count"    // args: columns found, columns in the header, delimiter
 	CodeEncoding       Code = "encoding"        // the line is not valid UTF-8 although the file has a BOM
 	CodeCSVSyntax      Code = "csv_syntax"      // args: parser message
+	CodeControlChar    Code = "control_char"    // the article number holds a control character
 )
 
 // Codes lists every code the packages produce.
 func Codes() []Code {
 	return []Code{CodeMalformed, CodeDoctype, CodeTooDeep, CodeTokenTooLarge, CodeTooLarge, CodeNotBMEcat,
 		CodeNamespace, CodeVersion, CodeTransaction, CodeNoTransaction, CodeVersionMixed, CodeCharset, CodeEmpty,
-		CodeOneColumn, CodeMissingColumns, CodeColumnTwice, CodeLineTooLong, CodeMissing,
+		CodeOneColumn, CodeMissingColumns, CodeColumnTwice, CodeLineTooLong, CodeTooManyItems, CodeMissing,
 		CodeDuplicate, CodeGTINFormat, CodeGTINCheckDigit, CodePriceMissing, CodePriceFormat, CodeCurrency,
 		CodeVATFormat, CodeVATPercent, CodeVATRange, CodeCPVFormat, CodeCPVUnknown, CodeDateFormat, CodeValidity,
-		CodeQuantityFormat, CodeMode, CodeColumnCount, CodeEncoding, CodeCSVSyntax}
+		CodeQuantityFormat, CodeMode, CodeColumnCount, CodeEncoding, CodeCSVSyntax, CodeControlChar}
 }
 
 // Problem is why one product is rejected: the source line, the field (a
@@ -164,6 +166,7 @@ var labels = map[Code]label{
 	CodeMissingColumns: {"Pflichtspalten fehlen: %s.", "Required columns are missing: %s."},
 	CodeColumnTwice:    {"Die Spalte %s kommt zweimal vor.", "Column %s appears twice."},
 	CodeLineTooLong:    {"Eine Zeile ist länger als %s Bytes.", "A line is longer than %s bytes."},
+	CodeTooManyItems:   {"Die Datei enthält mehr als %s Artikel; bitte in mehrere Dateien teilen.", "The file holds more than %s products; please split it into several files."},
 	CodeMissing:        {"Pflichtangabe fehlt.", "Required value is missing."},
 	CodeDuplicate:      {"Artikelnummer %s kommt doppelt vor (zuerst in Zeile %s).", "Article number %s appears twice (first on line %s)."},
 	CodeGTINFormat:     {"%s ist keine GTIN (8, 12, 13 oder 14 Ziffern).", "%s is not a GTIN (8, 12, 13 or 14 digits)."},
@@ -183,4 +186,5 @@ var labels = map[Code]label{
 	CodeColumnCount:    {"Die Zeile hat %s Spalten, die Kopfzeile %s (Trennzeichen %s).", "The line has %s columns, the header %s (delimiter %s)."},
 	CodeEncoding:       {"Die Zeile ist kein gültiges UTF-8, obwohl die Datei mit einer UTF-8-BOM beginnt.", "The line is not valid UTF-8 although the file starts with a UTF-8 BOM."},
 	CodeCSVSyntax:      {"Die Zeile ist kein gültiges CSV (%s).", "The line is not valid CSV (%s)."},
+	CodeControlChar:    {"Die Artikelnummer enthält ein Steuerzeichen, das in Bestellungen und E-Rechnungen (XML) nicht vorkommen darf.", "The article number contains a control character, which orders and e-invoices (XML) cannot carry."},
 }

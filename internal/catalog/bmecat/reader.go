@@ -74,7 +74,8 @@ const (
 type Options struct {
 	MaxDepth      int   // deepest element nesting, the root counting as 1
 	MaxTokenBytes int   // largest tag (with attributes), text or directive, in bytes as read
-	MaxBytes      int64 // largest file in bytes; 0: no limit (memory does not grow with the file)
+	MaxBytes      int64 // largest file in bytes; 0: no limit (memory grows with the file only by the ids seen)
+	MaxItems      int   // most products in the file (catalog.DefaultMaxItems when 0)
 }
 
 // The namespaces BMEcat files use: none (DTD-based files), the BMEcat 1.2
@@ -122,6 +123,7 @@ type Reader struct {
 	inProduct  bool
 	p          product
 	rootClosed bool
+	items      int   // products handed out
 	err        error // sticky: the fatal error or io.EOF
 }
 
@@ -164,6 +166,9 @@ func NewReader(r io.Reader, opts Options) (*Reader, error) {
 	if opts.MaxTokenBytes <= 0 {
 		opts.MaxTokenBytes = DefaultMaxTokenBytes
 	}
+	if opts.MaxItems <= 0 {
+		opts.MaxItems = catalog.DefaultMaxItems
+	}
 	g := &guard{br: bufio.NewReaderSize(r, 64<<10), maxToken: int64(opts.MaxTokenBytes), maxBytes: opts.MaxBytes}
 	rd := &Reader{raw: g, tok: g, opts: opts, seen: catalog.NewSeen()}
 	rd.hdr.Encoding = "UTF-8"
@@ -194,7 +199,14 @@ func (r *Reader) Next() (catalog.Item, error) {
 	if r.err != nil {
 		return catalog.Item{}, r.err
 	}
-	return r.run(false)
+	it, err := r.run(false)
+	if err == nil {
+		if r.items++; r.items > r.opts.MaxItems {
+			r.err = catalog.Fatal(it.Line, "", catalog.CodeTooManyItems, strconv.Itoa(r.opts.MaxItems))
+			return catalog.Item{}, r.err
+		}
+	}
+	return it, err
 }
 
 // All ranges over the products; a fatal error is yielded once, last.

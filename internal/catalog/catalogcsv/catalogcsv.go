@@ -72,6 +72,7 @@ const DefaultMaxRecordBytes = 1 << 20
 // Options set the limits; zero values take the defaults.
 type Options struct {
 	MaxRecordBytes int
+	MaxItems       int // most products in the file (catalog.DefaultMaxItems when 0)
 }
 
 type column int
@@ -149,6 +150,8 @@ type Reader struct {
 	seen   *catalog.Seen
 	maxRec int
 	err    error
+	// maxItems bounds the records read; items counts them.
+	maxItems, items int
 }
 
 // NewReader reads the header line, detects the delimiter and maps the
@@ -157,6 +160,9 @@ type Reader struct {
 func NewReader(r io.Reader, opts Options) (*Reader, error) {
 	if opts.MaxRecordBytes <= 0 {
 		opts.MaxRecordBytes = DefaultMaxRecordBytes
+	}
+	if opts.MaxItems <= 0 {
+		opts.MaxItems = catalog.DefaultMaxItems
 	}
 	src := &source{br: bufio.NewReaderSize(r, 64<<10), max: opts.MaxRecordBytes, bad: map[int]bool{}}
 	first, err := src.first()
@@ -171,7 +177,7 @@ func NewReader(r io.Reader, opts Options) (*Reader, error) {
 	cr.Comma = delim
 	cr.FieldsPerRecord = -1
 	cr.ReuseRecord = true
-	rd := &Reader{src: src, csv: cr, seen: catalog.NewSeen(), maxRec: opts.MaxRecordBytes}
+	rd := &Reader{src: src, csv: cr, seen: catalog.NewSeen(), maxRec: opts.MaxRecordBytes, maxItems: opts.MaxItems}
 	rd.hdr = catalog.Header{Format: "CSV", Transaction: catalog.NewCatalog, Currency: "EUR", Delimiter: delim}
 	head, err := cr.Read()
 	if err != nil {
@@ -272,6 +278,13 @@ func (r *Reader) Next() (catalog.Item, error) {
 	}
 	rec, err := r.csv.Read()
 	r.src.mark = r.csv.InputOffset()
+	if err == nil {
+		if r.items++; r.items > r.maxItems {
+			line, _ := r.csv.FieldPos(0)
+			r.err = catalog.Fatal(line, "", catalog.CodeTooManyItems, strconv.Itoa(r.maxItems))
+			return catalog.Item{}, r.err
+		}
+	}
 	var pe *csv.ParseError
 	switch {
 	case errors.As(err, &pe) && pe.StartLine == pe.Line && !errors.Is(pe.Err, errRecordTooLong):
