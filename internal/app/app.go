@@ -7,6 +7,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"path/filepath"
 	"slices"
 	"time"
 
@@ -31,6 +32,7 @@ import (
 	"kopit/internal/platform/mail"
 	"kopit/internal/platform/web"
 	"kopit/internal/seal"
+	"kopit/internal/sso"
 	"kopit/internal/tender"
 	webassets "kopit/web"
 )
@@ -53,7 +55,9 @@ type App struct {
 	// Advice is the IT legal-advice desk, its knowledge base and templates.
 	Advice *advice.Service
 	// Events are conferences and meetings with registration.
-	Events  *events.Service
+	Events *events.Service
+	// SSO is single sign-on through members' identity providers.
+	SSO     *sso.Service
 	Queue   *jobs.Queue
 	Outbox  *mail.Outbox
 	Web     *web.Server
@@ -146,7 +150,8 @@ func New(ctx context.Context, c Config, o Options) (*App, error) {
 	}
 
 	members := member.NewStore(a.DB)
-	if a.Auth, err = auth.NewService(a.DB, members, hasher, a.Clock); err != nil {
+	ssoStore := sso.NewStore(a.DB)
+	if a.Auth, err = auth.NewService(a.DB, ssoStore.PasswordGate(members), hasher, a.Clock); err != nil {
 		return fail(err)
 	}
 	a.Members = member.NewService(a.DB, members, a.Auth, a.Outbox.Plain(), a.Catalog, a.Clock, c.BaseURL)
@@ -182,7 +187,13 @@ func New(ctx context.Context, c Config, o Options) (*App, error) {
 		return fail(err)
 	}
 
-	tpl, err := web.ParseTemplates(webassets.Templates(), webassets.Static, member.Templates(), demand.Templates(), tender.Templates(), admin.Templates(), assembly.Templates(), agreement.Templates(), advice.Templates(), events.Templates())
+	ssoSecrets, err := sso.LoadOrCreateSecrets(filepath.Join(filepath.Dir(c.SealKeyPath()), "sso.key"))
+	if err != nil {
+		return fail(err)
+	}
+	a.SSO = sso.NewService(a.DB, ssoStore, a.Members, a.Auth, ssoSecrets, a.Clock, c.BaseURL)
+
+	tpl, err := web.ParseTemplates(webassets.Templates(), webassets.Static, member.Templates(), demand.Templates(), tender.Templates(), admin.Templates(), assembly.Templates(), agreement.Templates(), advice.Templates(), events.Templates(), sso.Templates())
 	if err != nil {
 		return fail(err)
 	}
@@ -202,7 +213,8 @@ func New(ctx context.Context, c Config, o Options) (*App, error) {
 	a.Web.AddPanel(adviceHandlers.Panel)
 	eventHandlers := events.NewHandlers(a.Events, a.Web)
 	a.Web.AddPanel(eventHandlers.Panel)
-	a.Routes = slices.Concat(memberHandlers.Routes(), demandHandlers.Routes(), tenderHandlers.Routes(), assemblyHandlers.Routes(), agreementHandlers.Routes(), adviceHandlers.Routes(), eventHandlers.Routes(), adminHandlers.Routes())
+	ssoHandlers := sso.NewHandlers(a.SSO, a.Web, c.SecureCookies)
+	a.Routes = slices.Concat(memberHandlers.Routes(), demandHandlers.Routes(), tenderHandlers.Routes(), assemblyHandlers.Routes(), agreementHandlers.Routes(), adviceHandlers.Routes(), eventHandlers.Routes(), adminHandlers.Routes(), ssoHandlers.Routes())
 
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))

@@ -299,6 +299,14 @@ func TestRouteRoleMatrix(t *testing.T) {
 		{"POST /login", "/login", expect(422, "")},
 		{"GET /registrieren", "/registrieren", expect(200, "")},
 		{"POST /registrieren", "/registrieren", expect(422, "")},
+		// SSO: signing in through a member's identity provider is public (an
+		// empty address or a callback without state is refused on the login
+		// page); configuring needs users.manage for the organisation.
+		{"POST /sso/start", "/sso/start", expect(422, "")},
+		{"GET /sso/callback", "/sso/callback", expect(403, "")},
+		{"GET /organisations/{id}/sso", "/organisations/" + hzd + "/sso", expect(403, html("admin=200 madmin=200 other=404"))},
+		{"POST /organisations/{id}/sso", "/organisations/" + hzd + "/sso", expect(403, html("admin=303 madmin=303 other=404"))},
+		{"POST /organisations/{id}/sso/test", "/organisations/" + hzd + "/sso/test", expect(403, html("admin=422 madmin=422 other=404"))},
 	}
 	for _, r := range agreementRows(e.agreements()) {
 		rows = append(rows, row(r))
