@@ -61,8 +61,18 @@ func runBackup(args []string, stdout, stderr io.Writer) int {
 	}
 	n, fileBytes := m.Files()
 	fmt.Fprintf(stdout, "backup written: %s (%d bytes, SHA-256 %s)\n", *out, size, sum)
-	fmt.Fprintf(stdout, "  %s database, schema version %d; %d stored files (%d bytes); %d members checksummed in %s\n",
+	fmt.Fprintf(stdout, "  %s database, schema version %d; %d stored files the database names (%d bytes); %d members checksummed in %s\n",
 		m.Database, m.SchemaVersion, n, fileBytes, len(m.Members), backup.ManifestName)
+	code := exitOK
+	if len(m.MissingFiles) > 0 {
+		// The archive is the best copy there is, but someone must look.
+		code = exitProblem
+		fmt.Fprintf(stdout, "PROBLEM: the database names %d files the file store lacks (listed in the manifest as missing_files):\n", len(m.MissingFiles))
+		for _, k := range m.MissingFiles {
+			fmt.Fprintf(stdout, "  %s\n", k)
+		}
+		fmt.Fprintln(stdout, "  Take them from an older backup of the file store.")
+	}
 	if m.SealKeyIncluded {
 		fmt.Fprintf(stdout, "WARNING: this archive CONTAINS the seal master key (%s). Whoever holds it can read sealed bids before\n"+
 			"  their deadline. Keep the archive as safe as the key itself.\n", c.SealKeyPath())
@@ -71,7 +81,7 @@ func runBackup(args []string, stdout, stderr io.Writer) int {
 			"  Without it, sealed bids of tenders not yet opened cannot be read after a restore.\n"+
 			"  Keep a copy of the key on other storage than this backup (or pass --include-seal-key).\n", c.SealKeyPath())
 	}
-	return exitOK
+	return code
 }
 
 // writeArchive writes the backup next to out under a temporary name, fsyncs
@@ -157,6 +167,10 @@ func runRestore(args []string, stdout, stderr io.Writer) int {
 			return exitUsage
 		}
 		return exitProblem
+	}
+	if len(m.MissingFiles) > 0 {
+		fmt.Fprintf(stdout, "NOTE: when this backup was taken, the file store lacked %d files the database names (missing_files in %s).\n",
+			len(m.MissingFiles), backup.ManifestName)
 	}
 	n, fileBytes := m.Files()
 	fmt.Fprintf(stdout, "restored %s into %s: %s database, schema version %d (written by kopit %s at %s); %d stored files (%d bytes); all %d checksums match\n",

@@ -5,13 +5,13 @@
 //
 // Consistency between database and files: every module stores a file (written,
 // fsynced, renamed, directory fsynced) before the transaction that names its
-// key commits, and stored files are never changed or deleted. So the database
-// is snapshotted first and the files are copied afterwards: every file the
-// snapshot references is already on disk when the copy starts. Files uploaded
-// after the snapshot are copied too; no row names them, which is harmless. All
-// stored files are copied rather than only the referenced ones because the
-// store keeps no index of its references, and deriving one from column names
-// would silently drop the files of a column added later.
+// key commits, and stored files never change. So the database is snapshotted
+// first, the file keys are read from that same snapshot (the columns listed in
+// files.References), and then exactly those files are copied: every one of them
+// is on disk before the copy starts. Files no row of the snapshot names
+// (uploads whose transaction had not committed, orphans) are left out. A file
+// the snapshot names but the store lacks is recorded in the manifest as
+// missing; the installation itself has lost it already.
 //
 // The seal master key is left out unless asked for: whoever holds the key and
 // a copy of the data can read sealed bids before their deadline
@@ -62,7 +62,9 @@ type Manifest struct {
 	SchemaVersion   int64     `json:"schema_version"`
 	CreatedAt       time.Time `json:"created_at"`
 	SealKeyIncluded bool      `json:"seal_key_included"`
-	Members         []Member  `json:"members"`
+	// MissingFiles are keys the database names that the file store lacked.
+	MissingFiles []string `json:"missing_files,omitempty"`
+	Members      []Member `json:"members"`
 }
 
 // Member is one file in the archive.

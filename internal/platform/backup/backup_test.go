@@ -16,6 +16,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -145,6 +146,16 @@ func openRestored(t *testing.T, dir, target string) *db.DB {
 
 func TestRoundTripDemo(t *testing.T) {
 	forEachEngine(t, func(t *testing.T, src source, target string) {
+		// A stored file no row names (an upload whose transaction failed).
+		store, err := files.NewDisk(src.cfg.FilesPath(), files.DiskOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		orphan, err := store.Put(context.Background(), strings.NewReader("an upload that never committed"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		orphanPath := orphan.Key[0:2] + "/" + orphan.Key[2:4] + "/" + orphan.Key
 		o := src.options()
 		o.Gzip = true
 		archive, m := writeBackup(t, o)
@@ -160,8 +171,12 @@ func TestRoundTripDemo(t *testing.T) {
 		}
 		compareTables(t, want, got)
 
-		// Every stored file, byte for byte, and nothing else.
+		// Every file the database names, byte for byte, and nothing else.
 		wantFiles, gotFiles := readStore(t, src.cfg.FilesPath()), readStore(t, filepath.Join(dir, "files"))
+		delete(wantFiles, orphanPath)
+		if _, ok := gotFiles[orphanPath]; ok {
+			t.Error("the backup carried a file no row names")
+		}
 		if len(wantFiles) == 0 {
 			t.Fatal("the demo stored no files; the file comparison proves nothing")
 		}
@@ -261,6 +276,8 @@ func TestBackupWhileWriting(t *testing.T) {
 		waitFor(20)
 		beforeBackup := written.Load()
 		o := src.options()
+		// The writer's audit entries name its files, as a module's rows do.
+		o.References = append(slices.Clone(files.References), files.Reference{Table: "audit_log", Column: "entity_id"})
 		var atSnapshot int64
 		o.AfterSnapshot = func() {
 			// More uploads land between the snapshot and the file copy.
@@ -629,4 +646,30 @@ func appendMember(t *testing.T, raw []byte, name string, body []byte) []byte {
 		t.Fatal(err)
 	}
 	return out.Bytes()
+}
+
+// TestBackupRecordsMissingFiles: a file the database names but the store has
+// lost does not stop the backup; the manifest names it.
+func TestBackupRecordsMissingFiles(t *testing.T) {
+	src := newSource(t, "")
+	stored := readStore(t, src.cfg.FilesPath())
+	var lost string
+	for rel := range stored {
+		lost = rel
+		break
+	}
+	if lost == "" {
+		t.Fatal("the demo stored no files")
+	}
+	if err := os.Remove(filepath.Join(src.cfg.FilesPath(), filepath.FromSlash(lost))); err != nil {
+		t.Fatal(err)
+	}
+	archive, m := writeBackup(t, src.options())
+	if want := []string{filepath.Base(lost)}; !slices.Equal(m.MissingFiles, want) {
+		t.Fatalf("missing files %v, want %v", m.MissingFiles, want)
+	}
+	dir, _ := restoreInto(t, archive, "")
+	if got := readStore(t, filepath.Join(dir, "files")); len(got) != len(stored)-1 {
+		t.Fatalf("restored %d files, want %d", len(got), len(stored)-1)
+	}
 }

@@ -35,6 +35,9 @@ type Options struct {
 	Now            func() time.Time
 	// PGDump is the pg_dump binary; empty means "pg_dump" on PATH.
 	PGDump string
+	// References are the columns that name stored files; nil means
+	// files.References. Only the files the snapshot names are copied.
+	References []files.Reference
 	// AfterSnapshot, if set, runs once the database snapshot is taken and
 	// before the files are copied (tests use it to write meanwhile).
 	AfterSnapshot func()
@@ -57,15 +60,20 @@ func Create(ctx context.Context, w io.Writer, opt Options) (Manifest, error) {
 	defer os.RemoveAll(tmpDir)
 
 	// 1. The database, first (see the package comment).
+	refs := opt.References
+	if refs == nil {
+		refs = files.References
+	}
 	var dbName, dbFile string
+	var keys []string
 	if opt.DatabaseURL != "" {
 		m.Database, dbName, dbFile = "postgres", PostgresName, filepath.Join(tmpDir, PostgresName)
-		if m.SchemaVersion, err = dumpPostgres(ctx, opt.PGDump, opt.DatabaseURL, dbFile); err != nil {
+		if m.SchemaVersion, keys, err = dumpPostgres(ctx, opt.PGDump, opt.DatabaseURL, dbFile, refs); err != nil {
 			return m, err
 		}
 	} else {
 		m.Database, dbName, dbFile = "sqlite", SQLiteName, filepath.Join(tmpDir, SQLiteName)
-		if m.SchemaVersion, err = snapshotSQLite(ctx, opt.SQLitePath, dbFile); err != nil {
+		if m.SchemaVersion, keys, err = snapshotSQLite(ctx, opt.SQLitePath, dbFile, refs); err != nil {
 			return m, err
 		}
 	}
@@ -92,14 +100,17 @@ func Create(ctx context.Context, w io.Writer, opt Options) (Manifest, error) {
 		return m, err
 	}
 
-	// 2. The file store.
-	keys, err := storedKeys(opt.FilesDir)
-	if err != nil {
-		return m, err
-	}
+	// 2. The files the snapshot names. A missing one is recorded, not fatal:
+	// the installation already lacks it, and a backup of everything else is
+	// still worth having.
 	for _, key := range keys {
 		name := filesPrefix + key[0:2] + "/" + key[2:4] + "/" + key
-		if err := add(name, filepath.Join(opt.FilesDir, key[0:2], key[2:4], key), 0o440); err != nil {
+		path := filepath.Join(opt.FilesDir, key[0:2], key[2:4], key)
+		if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
+			m.MissingFiles = append(m.MissingFiles, key)
+			continue
+		}
+		if err := add(name, path, 0o440); err != nil {
 			return m, err
 		}
 		if got := m.Members[len(m.Members)-1].SHA256; got != key {
@@ -173,36 +184,6 @@ func addFile(ctx context.Context, tw *tar.Writer, name, path string, mode int64,
 	return Member{Name: name, Size: n, SHA256: hex.EncodeToString(h.Sum(nil))}, nil
 }
 
-// storedKeys lists the keys in a file store, sorted. Temporary files and
-// anything not at its key's place are skipped: no record can name them.
-func storedKeys(root string) ([]string, error) {
-	var keys []string
-	err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
-		if err != nil {
-			if path == root && errors.Is(err, fs.ErrNotExist) {
-				return fs.SkipAll // no file store yet: nothing to copy
-			}
-			return err
-		}
-		rel, _ := filepath.Rel(root, path)
-		if d.IsDir() {
-			if rel == "tmp" {
-				return fs.SkipDir
-			}
-			return nil
-		}
-		if key, ok := fileKey(filesPrefix + filepath.ToSlash(rel)); ok && files.ValidKey(key) && d.Type().IsRegular() {
-			keys = append(keys, key)
-		}
-		return nil
-	})
-	if err != nil {
-		return nil, fmt.Errorf("backup: list file store: %w", err)
-	}
-	sort.Strings(keys)
-	return keys, nil
-}
-
 // snapshotSQLite copies the live database at src to dst with SQLite's online
 // backup API in one step: the copy runs inside one read transaction, so it is
 // a consistent snapshot while other processes go on writing (WAL readers do
@@ -211,18 +192,18 @@ func storedKeys(root string) ([]string, error) {
 // rowids of tables without an INTEGER PRIMARY KEY, and the catalogue's FTS
 // table points at catalogue_items' rowids. It returns the snapshot's schema
 // version and checks the copy with quick_check.
-func snapshotSQLite(ctx context.Context, src, dst string) (int64, error) {
+func snapshotSQLite(ctx context.Context, src, dst string, refs []files.Reference) (int64, []string, error) {
 	if _, err := os.Stat(src); err != nil {
-		return 0, fmt.Errorf("backup: no database at %s", src)
+		return 0, nil, fmt.Errorf("backup: no database at %s", src)
 	}
 	pool, err := sql.Open("sqlite", sqliteURI(src, "mode=ro"))
 	if err != nil {
-		return 0, fmt.Errorf("backup: open %s: %w", src, err)
+		return 0, nil, fmt.Errorf("backup: open %s: %w", src, err)
 	}
 	defer pool.Close()
 	conn, err := pool.Conn(ctx)
 	if err != nil {
-		return 0, fmt.Errorf("backup: open %s: %w", src, err)
+		return 0, nil, fmt.Errorf("backup: open %s: %w", src, err)
 	}
 	err = conn.Raw(func(dc any) error {
 		b, ok := dc.(interface {
@@ -243,28 +224,50 @@ func snapshotSQLite(ctx context.Context, src, dst string) (int64, error) {
 	})
 	conn.Close()
 	if err != nil {
-		return 0, fmt.Errorf("backup: snapshot %s: %w", src, err)
+		return 0, nil, fmt.Errorf("backup: snapshot %s: %w", src, err)
 	}
-	return inspectSQLite(ctx, dst)
+	return inspectSQLite(ctx, dst, refs)
 }
 
-// inspectSQLite checks a database file and reads its schema version, leaving
-// the file in rollback-journal mode (one file, no -wal beside it).
-func inspectSQLite(ctx context.Context, path string) (int64, error) {
+// inspectSQLite checks a database file and reads its schema version and the
+// file keys it names, leaving the file in rollback-journal mode (one file, no
+// -wal beside it).
+func inspectSQLite(ctx context.Context, path string, refs []files.Reference) (int64, []string, error) {
 	d, err := sql.Open("sqlite", sqliteURI(path, ""))
 	if err != nil {
-		return 0, err
+		return 0, nil, err
 	}
 	defer d.Close()
 	d.SetMaxOpenConns(1)
 	var mode, check string
 	if err := d.QueryRowContext(ctx, "PRAGMA journal_mode = DELETE").Scan(&mode); err != nil {
-		return 0, fmt.Errorf("backup: snapshot: %w", err)
+		return 0, nil, fmt.Errorf("backup: snapshot: %w", err)
 	}
 	if err := d.QueryRowContext(ctx, "PRAGMA quick_check").Scan(&check); err != nil || check != "ok" {
-		return 0, fmt.Errorf("backup: snapshot fails SQLite's quick_check: %s %v", check, err)
+		return 0, nil, fmt.Errorf("backup: snapshot fails SQLite's quick_check: %s %v", check, err)
 	}
-	return schemaVersion(ctx, d)
+	v, err := schemaVersion(ctx, d)
+	if err != nil {
+		return 0, nil, err
+	}
+	keys, err := referencedKeys(ctx, d, refs)
+	return v, keys, err
+}
+
+// referencedKeys lists, sorted, the valid file keys the columns refs name.
+func referencedKeys(ctx context.Context, q files.Querier, refs []files.Reference) ([]string, error) {
+	set, err := files.ReferencedKeys(ctx, q, refs)
+	if err != nil {
+		return nil, fmt.Errorf("backup: %w", err)
+	}
+	keys := make([]string, 0, len(set))
+	for k := range set {
+		if files.ValidKey(k) {
+			keys = append(keys, k)
+		}
+	}
+	sort.Strings(keys)
+	return keys, nil
 }
 
 // schemaVersion reads goose's version table: the newest applied migration.

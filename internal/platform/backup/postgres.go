@@ -12,6 +12,8 @@ import (
 	"strings"
 
 	_ "github.com/jackc/pgx/v5/stdlib" // the "pgx" driver
+
+	"kopit/internal/platform/files"
 )
 
 // pgTarget is a kopit PostgreSQL URL taken apart for the libpq tools: libpq
@@ -66,30 +68,48 @@ func lookTool(given, name string) (string, error) {
 	return path, nil
 }
 
-// dumpPostgres runs pg_dump (custom format, one consistent snapshot) into dst
-// and returns the schema version it found in the database.
-func dumpPostgres(ctx context.Context, tool, rawURL, dst string) (int64, error) {
+// dumpPostgres runs pg_dump (custom format) into dst. The snapshot pg_dump
+// reads is exported from a repeatable-read transaction that also reads the
+// schema version and the file keys, so the keys are exactly the dump's.
+func dumpPostgres(ctx context.Context, tool, rawURL, dst string, refs []files.Reference) (int64, []string, error) {
 	bin, err := lookTool(tool, "pg_dump")
 	if err != nil {
-		return 0, err
+		return 0, nil, err
 	}
 	t, err := parsePG(rawURL)
 	if err != nil {
-		return 0, err
+		return 0, nil, err
 	}
-	args := []string{"--format=custom", "--no-owner", "--no-privileges", "--file=" + dst, "--dbname=" + t.uri}
+	d, err := sql.Open("pgx", rawURL)
+	if err != nil {
+		return 0, nil, err
+	}
+	defer d.Close()
+	tx, err := d.BeginTx(ctx, &sql.TxOptions{Isolation: sql.LevelRepeatableRead, ReadOnly: true})
+	if err != nil {
+		return 0, nil, fmt.Errorf("backup: %w", err)
+	}
+	defer tx.Rollback()
+	var snapshot string
+	if err := tx.QueryRowContext(ctx, "SELECT pg_export_snapshot()").Scan(&snapshot); err != nil {
+		return 0, nil, fmt.Errorf("backup: export snapshot: %w", err)
+	}
+	version, err := schemaVersion(ctx, tx)
+	if err != nil {
+		return 0, nil, err
+	}
+	keys, err := referencedKeys(ctx, tx, refs)
+	if err != nil {
+		return 0, nil, err
+	}
+	args := []string{"--format=custom", "--no-owner", "--no-privileges", "--snapshot=" + snapshot, "--file=" + dst, "--dbname=" + t.uri}
 	if t.schema != "" {
 		args = append(args, "--schema="+t.schema)
 	}
 	if err := runTool(ctx, bin, t, args); err != nil {
-		return 0, err
+		return 0, nil, err
 	}
-	d, err := sql.Open("pgx", rawURL)
-	if err != nil {
-		return 0, err
-	}
-	defer d.Close()
-	return schemaVersion(ctx, d)
+	return version, keys, nil
 }
 
 // restorePostgres loads a custom-format dump into the database at rawURL in
