@@ -29,7 +29,7 @@ type buyer struct{ orgID, token string }
 
 const (
 	itemCents      = 10_000  // one call-off line: 1 × 100,00 €
-	agreementCents = 800_000 // 8,000 €: 80 call-offs in all
+	agreementCents = 600_000 // 6,000 €: 60 call-offs in all
 	memberCents    = 200_000 // 2,000 € per member: 20 call-offs each
 )
 
