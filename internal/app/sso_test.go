@@ -585,3 +585,125 @@ func sessionOf(e *env, b *http.Client) string {
 	}
 	return ""
 }
+
+func TestSSOAdminPage(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, e *env) {
+		o := newOP(t, e)
+		hzd, ekom := e.org("Hessische Zentrale für Datenverarbeitung"), e.org("ekom21 – KGRZ Hessen")
+		madmin := e.client("admin@hzd.example")
+
+		// The organisation page links to the SSO page for its own administrator only.
+		if _, body := e.do(madmin, "GET", "/organisations/"+hzd, nil); !strings.Contains(body, `href="/organisations/`+hzd+`/sso"`) {
+			t.Error("organisation page of the own member has no SSO link")
+		}
+		if _, body := e.do(madmin, "GET", "/organisations/"+ekom, nil); strings.Contains(body, "/sso\"") {
+			t.Error("another member's organisation page links to its SSO settings")
+		}
+
+		t.Run("field validation", func(t *testing.T) {
+			before := e.auditCount()
+			cases := []struct {
+				name    string
+				form    url.Values
+				field   string
+				message string
+			}{
+				{"plain http issuer", ssoForm(o, "issuer", "http://login.hzd.example/realms/x"), "issuer", "muss mit https:// beginnen"},
+				{"issuer with query", ssoForm(o, "issuer", "https://login.hzd.example/?a=b"), "issuer", "ohne Parameter"},
+				{"malformed domain", ssoForm(o, "domains", "hzd.example\nnot_a-domain"), "domains", "gültige Domains"},
+				{"single-label domain", ssoForm(o, "domains", "localhost"), "domains", "gültige Domains"},
+				{"no domain", ssoForm(o, "domains", ""), "domains", "mindestens eine E-Mail-Domain"},
+				{"unknown role", ssoForm(o, "role_map", "admins = kaiser"), "role_map", "nur kopit-Rollen"},
+				{"office role in a member", ssoForm(o, "role_map", "admins = platform_admin"), "role_map", "nur kopit-Rollen"},
+				{"role map syntax", ssoForm(o, "role_map", "admins member_admin"), "role_map", "Gruppe = Rolle"},
+				{"missing secret", ssoForm(o, "client_secret", ""), "client_secret", "Bitte ausfüllen"},
+				{"enforce while off", ssoForm(o, "enabled", "", "enforce", "on"), "enforce", "setzt voraus"},
+			}
+			for _, c := range cases {
+				code, body := configure(t, e, madmin, hzd, c.form)
+				if code != http.StatusUnprocessableEntity || !strings.Contains(body, `id="f-`+c.field+`-error"`) || !strings.Contains(body, c.message) {
+					t.Errorf("%s: %d, want the message %q at %s", c.name, code, c.message, c.field)
+				}
+				if strings.Contains(body, o.secret) {
+					t.Errorf("%s: the secret is echoed", c.name)
+				}
+			}
+			if e.auditCount() != before {
+				t.Error("refused settings were audited as saved")
+			}
+		})
+
+		t.Run("secret is stored encrypted and never shown", func(t *testing.T) {
+			if code, body := configure(t, e, madmin, hzd, ssoForm(o)); code != http.StatusSeeOther {
+				t.Fatalf("configure: %d\n%s", code, body)
+			}
+			_, body := e.do(madmin, "GET", "/organisations/"+hzd+"/sso", nil)
+			if !strings.Contains(body, `id="sso-secret-saved">gespeichert`) || strings.Contains(body, o.secret) {
+				t.Error("settings page must say the secret is saved and must not show it")
+			}
+			if !strings.Contains(body, e.srv.URL+"/sso/callback") {
+				t.Error("settings page does not show the redirect URI to register")
+			}
+			var stored []byte
+			if err := e.app.DB.QueryRowContext(t.Context(), "SELECT client_secret FROM sso_configs WHERE org_id = ?", hzd).Scan(&stored); err != nil {
+				t.Fatal(err)
+			}
+			if len(stored) == 0 || strings.Contains(string(stored), o.secret) || !strings.HasPrefix(string(stored), "age-encryption.org/v1") {
+				t.Errorf("client secret stored as %q", stored)
+			}
+			var details string
+			if err := e.app.DB.QueryRowContext(t.Context(), "SELECT details FROM audit_log WHERE action = 'sso.configured' ORDER BY seq DESC LIMIT 1").Scan(&details); err != nil {
+				t.Fatal(err)
+			}
+			if strings.Contains(details, o.secret) || !strings.Contains(details, `"secret_changed":true`) {
+				t.Errorf("audit details %s", details)
+			}
+			// Saving without a secret keeps the stored one: sign-in still works.
+			if code, _ := configure(t, e, madmin, hzd, ssoForm(o, "client_secret", "")); code != http.StatusSeeOther {
+				t.Fatalf("save without secret: %d", code)
+			}
+			o.add("einkauf", "einkauf@hzd.example", true)
+			b := browser()
+			if r := o.ssoLogin(t, e, b, "einkauf@hzd.example", "einkauf"); !signedIn(t, e, b) {
+				t.Errorf("sign-in after saving without a secret: %d %s", r.status, r.url)
+			}
+		})
+
+		t.Run("a domain belongs to one organisation", func(t *testing.T) {
+			other := e.client("admin@ekom21.example")
+			code, body := configure(t, e, other, ekom, ssoForm(o, "domains", "ekom21.example\nHZD.example"))
+			if code != http.StatusUnprocessableEntity || !strings.Contains(body, "Die Domain hzd.example ist schon einer anderen Organisation zugeordnet") {
+				t.Errorf("claiming another member's domain: %d", code)
+			}
+			if code, _ := configure(t, e, other, ekom, ssoForm(o, "domains", "ekom21.example")); code != http.StatusSeeOther {
+				t.Errorf("own domain: %d", code)
+			}
+			// A member admin cannot reach another member's settings.
+			if code, _ := configure(t, e, other, hzd, ssoForm(o, "domains", "ekom21.example")); code != http.StatusNotFound {
+				t.Errorf("other member's settings: %d", code)
+			}
+		})
+
+		t.Run("test connection", func(t *testing.T) {
+			code, body := e.do(madmin, "POST", "/organisations/"+hzd+"/sso/test", ssoForm(o, "client_secret", ""))
+			if code != http.StatusOK || !strings.Contains(body, `id="sso-test-ok"`) || !strings.Contains(body, "Anmeldeadresse: "+o.issuer+"/auth") {
+				t.Errorf("test against the running provider: %d\n%s", code, body)
+			}
+			l, err := net.Listen("tcp", "127.0.0.1:0")
+			if err != nil {
+				t.Fatal(err)
+			}
+			dead := "http://" + l.Addr().String()
+			l.Close()
+			code, body = e.do(madmin, "POST", "/organisations/"+hzd+"/sso/test", ssoForm(o, "issuer", dead))
+			if code != http.StatusUnprocessableEntity || !strings.Contains(body, "unter dieser Adresse nicht erreichbar") {
+				t.Errorf("test against a closed port: %d", code)
+			}
+			// A server that is not the issuer it is asked about.
+			code, body = e.do(madmin, "POST", "/organisations/"+hzd+"/sso/test", ssoForm(o, "issuer", e.srv.URL))
+			if code != http.StatusUnprocessableEntity || !strings.Contains(body, "kein gültiges OpenID-Connect-Discovery-Dokument") {
+				t.Errorf("test against kopit itself: %d", code)
+			}
+		})
+	})
+}
