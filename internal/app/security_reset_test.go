@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"kopit/internal/demo"
 )
 
 // resetMails counts the reset mails queued for addr.
@@ -113,4 +115,37 @@ func TestSecurityResetLinkIgnoresHostHeader(t *testing.T) {
 	if strings.Contains(m.Body, "evil.example") || !strings.Contains(m.Body, e.app.Config.BaseURL+"/password/set?") {
 		t.Errorf("reset mail does not use the configured base URL:\n%s", m.Body)
 	}
+}
+
+// Sign-in throttling (per address: badinput_test.go) also holds per IP
+// address: 30 failures over many addresses block a 31st attempt, even with
+// the right password of another user; neither a spoofed X-Forwarded-For nor
+// another spelling of an address gets round it.
+func TestSecurityLoginIsThrottledPerIP(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, e *env) {
+		login := func(email, password string, header ...string) (int, string) {
+			res, body := e.raw("POST", "/login", url.Values{"email": {email}, "password": {password}}, header...)
+			return res.StatusCode, body
+		}
+		for i := range 4 {
+			if code, _ := login("einkauf@hzd.example", "wrong-password-"+string(rune('a'+i))); code != 422 {
+				t.Fatalf("failure %d: %d", i, code)
+			}
+		}
+		if code, _ := login(" EINKAUF@HZD.example", "wrong-password-e", "X-Forwarded-For", "198.51.100.7"); code != 422 {
+			t.Fatalf("5th failure: %d", code)
+		}
+		if code, _ := login("einkauf@hzd.example", demo.Password); code != http.StatusTooManyRequests {
+			t.Errorf("after 5 failures under two spellings: %d, want 429", code)
+		}
+		for i := 5; i < 30; i++ {
+			if code, _ := login("probe"+strings.Repeat("x", i)+"@hzd.example", "wrong-password-x", "X-Forwarded-For", "198.51.100."+string(rune('0'+i%10))); code != 422 {
+				t.Fatalf("failure %d: %d", i, code)
+			}
+		}
+		code, body := login("vorstand@hzd.example", demo.Password, "X-Forwarded-For", "203.0.113.1")
+		if code != http.StatusTooManyRequests || !strings.Contains(body, "Bitte warten Sie 15 Minuten") {
+			t.Errorf("31st attempt from one IP address: %d, want 429", code)
+		}
+	})
 }
