@@ -105,6 +105,9 @@ func (s *Secrets) seal(plain string) ([]byte, error) {
 
 // open decrypts a stored secret.
 func (s *Secrets) open(sealed []byte) (string, error) {
+	if len(sealed) == 0 {
+		return "", nil
+	}
 	r, err := age.Decrypt(bytes.NewReader(sealed), s.id)
 	if err != nil {
 		return "", fmt.Errorf("sso: decrypt client secret: %w", err)

@@ -65,8 +65,14 @@ type cachedProvider struct {
 // loopback issuers are accepted only while it is plain http itself.
 func NewService(d *db.DB, st *Store, m *member.Service, a *auth.Service, sec *Secrets, c clock.Clock, baseURL string) *Service {
 	return &Service{db: d, store: st, members: m, auth: a, secrets: sec, clock: c, baseURL: strings.TrimSuffix(baseURL, "/"),
-		http: &http.Client{Timeout: httpTimeout}, providers: map[string]cachedProvider{}}
+		http: &http.Client{Timeout: httpTimeout, CheckRedirect: noRedirects}, providers: map[string]cachedProvider{}}
 }
+
+// noRedirects keeps requests to identity providers at the address the
+// administrator entered: discovery, token and key endpoints have no business
+// redirecting, and following a redirect would let an issuer URL point kopit
+// at hosts inside its own network.
+func noRedirects(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
 
 func (s *Service) plainAllowed() bool { return strings.HasPrefix(s.baseURL, "http://") }
 

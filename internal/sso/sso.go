@@ -174,7 +174,8 @@ func validDomain(d string) bool {
 	return strings.Trim(labels[len(labels)-1], "0123456789") != ""
 }
 
-// parseRoleMap reads lines "claim value = role" (role as kopit's role key).
+// parseRoleMap reads lines "claim value = role" (role as kopit's role key);
+// empty lines and lines starting with "#" are skipped.
 func parseRoleMap(raw string, kind auth.OrgKind) ([]RoleRule, string) {
 	var rules []RoleRule
 	for line := range strings.Lines(raw) {
@@ -182,8 +183,7 @@ func parseRoleMap(raw string, kind auth.OrgKind) ([]RoleRule, string) {
 		if line == "" || strings.HasPrefix(line, "#") {
 			continue
 		}
-		value, role, ok := strings.Cut(line, "=")
-		value, role = strings.TrimSpace(value), strings.TrimSpace(role)
+		value, role, ok := splitRule(line)
 		if !ok || value == "" || role == "" || len(value) > 255 {
 			return nil, "sso.error.role_map_syntax"
 		}
@@ -197,6 +197,16 @@ func parseRoleMap(raw string, kind auth.OrgKind) ([]RoleRule, string) {
 		}
 	}
 	return rules, ""
+}
+
+// splitRule splits "value = role" at the last "=": group names such as LDAP
+// distinguished names ("CN=Einkauf,OU=Gruppen") contain "=", role keys never.
+func splitRule(line string) (value, role string, ok bool) {
+	i := strings.LastIndexByte(line, '=')
+	if i < 0 {
+		return "", "", false
+	}
+	return strings.TrimSpace(line[:i]), strings.TrimSpace(line[i+1:]), true
 }
 
 // formatRoleMap writes rules back in the form's syntax.

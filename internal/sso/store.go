@@ -37,8 +37,8 @@ func (s *Store) config(ctx context.Context, q db.Querier, orgID string) (Config,
 	// The map was validated when saved; the organisation's kind bounds the
 	// roles again when they are granted.
 	for line := range strings.Lines(roleMap) {
-		if value, role, ok := strings.Cut(strings.TrimSpace(line), "="); ok {
-			c.RoleMap = append(c.RoleMap, RoleRule{Value: strings.TrimSpace(value), Role: auth.Role(strings.TrimSpace(role))})
+		if value, role, ok := splitRule(line); ok {
+			c.RoleMap = append(c.RoleMap, RoleRule{Value: value, Role: auth.Role(role)})
 		}
 	}
 	rows, err := q.QueryContext(ctx, "SELECT domain FROM sso_domains WHERE org_id = ? ORDER BY domain", orgID)
