@@ -10,14 +10,16 @@ type Code string
 
 // Parse errors: the input is not a readable e-invoice.
 const (
-	CodeTooLarge    Code = "too_large"      // args: limit in bytes
-	CodeDoctype     Code = "doctype"        // a DOCTYPE or other directive
-	CodeTooDeep     Code = "too_deep"       // args: limit
-	CodeMalformed   Code = "malformed_xml"  // args: parser message
-	CodeNotInvoice  Code = "not_an_invoice" // args: element found, its namespace
-	CodeBadNumber   Code = "bad_number"     // Field; args: text
-	CodeBadDate     Code = "bad_date"       // Field; args: text
-	CodeMissingData Code = "missing"        // Field: a mandatory element is absent
+	CodeTooLarge        Code = "too_large"         // args: limit in bytes
+	CodeDoctype         Code = "doctype"           // a DOCTYPE or other directive
+	CodeTooDeep         Code = "too_deep"          // args: limit
+	CodeTooManyElements Code = "too_many_elements" // args: limit
+	CodeTooManyLines    Code = "too_many_lines"    // args: limit
+	CodeMalformed       Code = "malformed_xml"     // args: parser message
+	CodeNotInvoice      Code = "not_an_invoice"    // args: element found, its namespace
+	CodeBadNumber       Code = "bad_number"        // Field; args: text
+	CodeBadDate         Code = "bad_date"          // Field; args: text
+	CodeMissingData     Code = "missing"           // Field: a mandatory element is absent
 )
 
 // Check findings: the invoice is readable but breaks a rule.
@@ -53,7 +55,7 @@ const (
 
 // Codes lists every code the package produces.
 func Codes() []Code {
-	return []Code{CodeTooLarge, CodeDoctype, CodeTooDeep, CodeMalformed, CodeNotInvoice, CodeBadNumber, CodeBadDate,
+	return []Code{CodeTooLarge, CodeDoctype, CodeTooDeep, CodeTooManyElements, CodeTooManyLines, CodeMalformed, CodeNotInvoice, CodeBadNumber, CodeBadDate,
 		CodeMissingData, CodeBuyerReferenceMissing, CodeLeitwegFormat, CodeLeitwegCheckDigit, CodeAmountMissing,
 		CodeLineNet, CodeLineTotal, CodeAllowanceTotal, CodeChargeTotal, CodeTaxExclusive, CodeTaxTotal, CodeVATTax, CodeVATTaxable,
 		CodeVATBreakdownMissing, CodeTaxInclusive, CodePayable, CodeMatchMissingLine, CodeMatchUnexpectedLine,
