@@ -31,7 +31,7 @@ import (
 	"kopit/internal/platform/jobs"
 	"kopit/internal/platform/mail"
 	"kopit/internal/platform/web"
-	"kopit/internal/seal"
+	"kopit/internal/privacy"
 	"kopit/internal/sso"
 	"kopit/internal/tender"
 	webassets "kopit/web"
@@ -57,7 +57,9 @@ type App struct {
 	// Events are conferences and meetings with registration.
 	Events *events.Service
 	// SSO is single sign-on through members' identity providers.
-	SSO     *sso.Service
+	SSO *sso.Service
+	// Privacy answers data subjects' requests (copy, erasure).
+	Privacy *privacy.Service
 	Queue   *jobs.Queue
 	Outbox  *mail.Outbox
 	Web     *web.Server
@@ -168,7 +170,7 @@ func New(ctx context.Context, c Config, o Options) (*App, error) {
 	if err != nil {
 		return fail(err)
 	}
-	master, err := seal.LoadOrCreateMaster(c.SealKeyPath())
+	master, err := openSealMaster(ctx, a.DB, c.SealKeyPath())
 	if err != nil {
 		return fail(err)
 	}
@@ -193,7 +195,7 @@ func New(ctx context.Context, c Config, o Options) (*App, error) {
 	}
 	a.SSO = sso.NewService(a.DB, ssoStore, a.Members, a.Auth, ssoSecrets, a.Clock, c.BaseURL)
 
-	tpl, err := web.ParseTemplates(webassets.Templates(), webassets.Static, member.Templates(), demand.Templates(), tender.Templates(), admin.Templates(), assembly.Templates(), agreement.Templates(), advice.Templates(), events.Templates(), sso.Templates())
+	tpl, err := web.ParseTemplates(webassets.Templates(), webassets.Static, member.Templates(), demand.Templates(), tender.Templates(), admin.Templates(), assembly.Templates(), agreement.Templates(), advice.Templates(), events.Templates(), privacy.Templates(), sso.Templates())
 	if err != nil {
 		return fail(err)
 	}
@@ -213,8 +215,11 @@ func New(ctx context.Context, c Config, o Options) (*App, error) {
 	a.Web.AddPanel(adviceHandlers.Panel)
 	eventHandlers := events.NewHandlers(a.Events, a.Web)
 	a.Web.AddPanel(eventHandlers.Panel)
+	a.Privacy = privacy.NewService(a.DB, a.Clock, a.Catalog, a.privacySubject, tender.PrivacySource{},
+		assembly.PrivacySource{}, advice.PrivacySource{}, events.PrivacySource{})
+	privacyHandlers := privacy.NewHandlers(a.Privacy, a.Web)
 	ssoHandlers := sso.NewHandlers(a.SSO, a.Web, c.SecureCookies)
-	a.Routes = slices.Concat(memberHandlers.Routes(), demandHandlers.Routes(), tenderHandlers.Routes(), assemblyHandlers.Routes(), agreementHandlers.Routes(), adviceHandlers.Routes(), eventHandlers.Routes(), adminHandlers.Routes(), ssoHandlers.Routes())
+	a.Routes = slices.Concat(memberHandlers.Routes(), demandHandlers.Routes(), tenderHandlers.Routes(), assemblyHandlers.Routes(), agreementHandlers.Routes(), adviceHandlers.Routes(), eventHandlers.Routes(), privacyHandlers.Routes(), adminHandlers.Routes(), ssoHandlers.Routes())
 
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
@@ -227,6 +232,15 @@ func New(ctx context.Context, c Config, o Options) (*App, error) {
 	mux.HandleFunc("GET /api/openapi.json", serveOpenAPI)
 	a.Handler = a.Web.Wrap(mux, web.NewMetrics(reg))
 	return a, nil
+}
+
+// privacySubject finds the person a data-protection request is about.
+func (a *App) privacySubject(ctx context.Context, scope auth.Scope, userID string) (privacy.Subject, error) {
+	u, err := a.Members.Store().User(ctx, a.DB, scope, userID)
+	if err != nil {
+		return privacy.Subject{}, err
+	}
+	return privacy.Subject{UserID: u.ID, OrgID: u.OrgID, Name: u.Name, Email: u.Email}, nil
 }
 
 func (a *App) ready(w http.ResponseWriter, r *http.Request) {

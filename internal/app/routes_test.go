@@ -138,6 +138,11 @@ func TestRouteRoleMatrix(t *testing.T) {
 		{"POST /profile/password", "/profile/password", expect(422, "anon=303")},
 		{"POST /profile/tokens", "/profile/tokens", expect(422, "anon=303")},
 		{"POST /profile/tokens/{id}/revoke", "/profile/tokens/01nonexistenttoken00000000/revoke", expect(404, "anon=303")},
+		// Data protection: a copy of one's own data; copy and erasure of a user the actor manages.
+		{"GET /profile/data", "/profile/data", expect(200, "anon=303")},
+		{"GET /users/{id}/data", "/users/" + victim + "/data", expect(403, html("admin=200 madmin=200 other=404"))},
+		{"GET /users/{id}/erase", "/users/" + victim + "/erase", expect(403, html("admin=200 madmin=200 other=404"))},
+		{"POST /users/{id}/erase", "/users/" + victim + "/erase", expect(403, html("admin=422 madmin=422 other=404"))},
 		{"GET /audit", "/audit", expect(403, html("admin=200 madmin=200 other=200"))},
 		{"GET /outbox", "/outbox", expect(403, html("admin=200"))},
 		{"GET /outbox/{id}", "/outbox/" + mailID, expect(403, html("admin=200"))},
