@@ -32,6 +32,12 @@ func runAudit(args []string, stdout, stderr io.Writer) int {
 		return exitUsage
 	}
 	defer d.Close()
+	// Verify reads the current schema (e.g. the personal parts beside the
+	// chain); on an older database it would fail with a confusing SQL error.
+	if current, latest, err := d.SchemaVersion(context.Background()); err == nil && current < latest {
+		fmt.Fprintf(stderr, "kopit: the database is at schema %d, this kopit expects %d: run `kopit migrate` first\n", current, latest)
+		return exitUsage
+	}
 	checked, broken, err := audit.Verify(context.Background(), d)
 	if err != nil {
 		explain(stderr, err)

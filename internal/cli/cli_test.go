@@ -2,6 +2,7 @@ package cli
 
 import (
 	"bytes"
+	"context"
 	"database/sql"
 	"fmt"
 	"path/filepath"
@@ -10,6 +11,7 @@ import (
 
 	_ "modernc.org/sqlite"
 
+	"kopit/internal/platform/db"
 	"kopit/internal/platform/testkit"
 )
 
@@ -141,5 +143,18 @@ func TestExportOCDSWithoutPublishedTender(t *testing.T) {
 	}
 	if code, _, _ := run(t, "export", "nonsense"); code != 2 {
 		t.Error("unknown export kind must exit 2")
+	}
+}
+
+func TestAuditVerifyAsksForMigrationOnAnOlderSchema(t *testing.T) {
+	dir := t.TempDir()
+	d, err := db.Open(context.Background(), filepath.Join(dir, "kopit.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_ = d.Close()
+	code, _, stderr := run(t, "audit", "verify", "--data", dir)
+	if code != 2 || !strings.Contains(stderr, "run `kopit migrate` first") {
+		t.Fatalf("exit %d, stderr %q", code, stderr)
 	}
 }
