@@ -385,7 +385,7 @@ func TestSSO(t *testing.T) {
 			o.add("ohne", "ohne@hzd.example", true, "sonstige")
 			b = browser()
 			r = o.ssoLogin(t, e, b, "ohne@hzd.example", "ohne")
-			wantRefused(t, e, b, r, "keine Gruppe", "sso.error.no_roles")
+			wantRefused(t, e, b, r, "keine Gruppe", "no_roles")
 			if _, _, _, err := e.app.Members.Store().Credentials(t.Context(), "ohne@hzd.example"); err == nil {
 				t.Error("user without mapped role was created")
 			}
@@ -396,7 +396,7 @@ func TestSSO(t *testing.T) {
 			o.add("fremd", "unbekannt@hzd.example", true, "kopit-einkauf")
 			b = browser()
 			r = o.ssoLogin(t, e, b, "unbekannt@hzd.example", "fremd")
-			wantRefused(t, e, b, r, "keinen Zugang", "sso.error.unknown_user")
+			wantRefused(t, e, b, r, "keinen Zugang", "unknown_user")
 		})
 
 		t.Run("refusals", func(t *testing.T) {
@@ -419,8 +419,8 @@ func TestSSO(t *testing.T) {
 				arrange                              func()
 			}{
 				{"domain not allowed", "einkauf@hzd.example", "elsewhere", "nicht zugelassen", "domain_not_allowed", nil},
-				{"user of another organisation", "einkauf@hzd.example", "other-org", "anderen Organisation", "sso.error.other_org", nil},
-				{"deactivated user", "weg@hzd.example", "weg", "deaktiviert", "sso.error.deactivated", nil},
+				{"user of another organisation", "einkauf@hzd.example", "other-org", "anderen Organisation", "other_org", nil},
+				{"deactivated user", "weg@hzd.example", "weg", "deaktiviert", "deactivated", nil},
 				{"e-mail not verified", "einkauf@hzd.example", "unverified", "nicht als bestätigt", "email_unverified", nil},
 				{"wrong audience", "einkauf@hzd.example", "einkauf", "keinen gültigen Nachweis", "token_audience",
 					func() { o.audience.Store("someone-else") }},

@@ -310,7 +310,7 @@ func (s *Service) Callback(ctx context.Context, browserState string, q url.Value
 	userID, err := s.user(ctx, c, email, claims)
 	if err != nil {
 		if e, ok := errs.As(err); ok && e.Code == errs.Unauthenticated {
-			return fail(e.Key, email, e.Key, e.Args...)
+			return fail(strings.TrimPrefix(e.Key, "sso.error."), email, e.Key, e.Args...)
 		}
 		return "", nil, next, err
 	}
