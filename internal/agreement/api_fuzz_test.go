@@ -1,0 +1,93 @@
+package agreement
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"kopit/internal/platform/errs"
+	"kopit/internal/platform/money"
+	"kopit/internal/platform/testkit"
+	"kopit/internal/platform/web"
+)
+
+// FuzzAPISubmitCallOff posts arbitrary bodies to POST /api/v1/calloffs as a
+// member's buyer, under the default 1 MiB body limit, on SQLite. A body is
+// either refused with an error the API answers with a 4xx code — never a
+// 500 — or it creates a call-off whose lines are the ordered catalogue
+// items at their prices and whose total is the sum of its lines.
+func FuzzAPISubmitCallOff(f *testing.F) {
+	fx := newFixture(f, testkit.NewSQLite(f))
+	h := &Handlers{svc: fx.svc}
+	valid := func(lines string) string {
+		return `{"agreement_id":"` + fx.ag.ID + `","delivery_address":"Markt 1, 64283 Darmstadt","cost_centre":"KST 4711","lines":[` + lines + `]}`
+	}
+	item := func(i int, qty string) string { return `{"item_id":"` + fx.items[i] + `","quantity":` + qty + `}` }
+	for _, s := range []string{
+		valid(item(0, "1")),
+		valid(item(1, "2") + "," + item(2, "1000")),
+		valid(item(0, "1") + "," + item(0, "2")),
+		valid(item(2, "-1")),
+		valid(item(2, "0")),
+		valid(item(2, "9223372036854775807")),
+		valid(item(2, "99999999999999999999")),
+		valid(item(2, "1.5")),
+		valid(item(2, "1e3")),
+		valid(`{"item_id":"nope","quantity":1}`),
+		valid(""),
+		valid(item(0, "1")) + `{"trailing":true}`,
+		`{"agreement_id":"` + fx.ag.ID + `","lines":[],"admin":true}`,
+		`{"agreement_id":null,"lines":null}`,
+		"\xef\xbb\xbf" + valid(item(0, "1")),
+		`{"note":"` + "\xff\xfe" + `"}`,
+		strings.Repeat("[", 100_000),
+		`{"note":"` + strings.Repeat("a", 2<<20) + `"}`,
+		"",
+		"null",
+	} {
+		f.Add([]byte(s))
+	}
+	buyer := actor("org-a", "member_buyer")
+	f.Fuzz(func(t *testing.T, body []byte) {
+		r := httptest.NewRequest("POST", "/api/v1/calloffs", bytes.NewReader(body))
+		r.Header.Set("Content-Type", "application/json")
+		w := httptest.NewRecorder()
+		r.Body = http.MaxBytesReader(w, r.Body, 1<<20)
+		r = web.WithActor(r, buyer)
+		err := h.apiSubmit(w, r)
+		if err != nil {
+			var tooBig *http.MaxBytesError
+			e, ok := errs.As(err)
+			switch {
+			case errors.As(err, &tooBig):
+			case !ok:
+				t.Fatalf("error %v (%T) would be a 500", err, err)
+			case e.Code == errs.Internal:
+				t.Fatalf("internal error for a client's body: %v", err)
+			}
+			return
+		}
+		if w.Code != http.StatusCreated {
+			t.Fatalf("status %d", w.Code)
+		}
+		var out APICallOff
+		if err := json.Unmarshal(w.Body.Bytes(), &out); err != nil {
+			t.Fatalf("response: %v", err)
+		}
+		var sum int64
+		for _, l := range out.Lines {
+			p, err := money.ParseE4(l.Price)
+			if err != nil || l.Quantity < 1 || l.NetCents != money.E4ToCents(p*l.Quantity) || l.NetCents < 0 {
+				t.Fatalf("line %+v", l)
+			}
+			sum += l.NetCents
+		}
+		if out.ID == "" || len(out.Lines) == 0 || out.TotalCents != sum {
+			t.Fatalf("call-off %+v: total %d, lines %d", out, out.TotalCents, sum)
+		}
+	})
+}
