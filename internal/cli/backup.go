@@ -81,6 +81,9 @@ func runBackup(args []string, stdout, stderr io.Writer) int {
 			"  Without it, sealed bids of tenders not yet opened cannot be read after a restore.\n"+
 			"  Keep a copy of the key on other storage than this backup (or pass --include-seal-key).\n", c.SealKeyPath())
 	}
+	fmt.Fprintf(stdout, "NOTE: the single sign-on key (%s), which decrypts the identity providers' client secrets, is never\n"+
+		"  in a backup either: keep it with the seal key, or re-enter the client secrets after a restore.\n",
+		filepath.Join(filepath.Dir(c.SealKeyPath()), "sso.key"))
 	return code
 }
 
@@ -212,7 +215,7 @@ func printKeyAdvice(stdout io.Writer, c app.Config, m backup.Manifest) {
 			"  move the key there (mode 0600) or unset KOPIT_SEAL_KEY_FILE before starting kopit.\n", restoredKey, c.SealKeyPath())
 	case !m.SealKeyIncluded:
 		fmt.Fprintf(stdout, "ACTION NEEDED: the archive holds no seal master key. Put the key file of the backed-up installation\n"+
-			"  back at %s (mode 0600) BEFORE starting kopit. Otherwise kopit creates a new key, and the sealed bids\n"+
-			"  of tenders not yet opened cannot be read.\n", c.SealKeyPath())
+			"  back at %s (mode 0600) BEFORE starting kopit; kopit refuses to start without it while tenders hold\n"+
+			"  sealed keys. Put keys/sso.key back next to it too, or re-enter the identity providers' client secrets.\n", c.SealKeyPath())
 	}
 }
