@@ -3,7 +3,6 @@ package member
 import (
 	"net/http"
 	"strings"
-	"unicode"
 
 	"kopit/internal/platform/auth"
 	"kopit/internal/platform/errs"
@@ -22,22 +21,12 @@ func NewHandlers(svc *Service, w *web.Server) *Handlers { return &Handlers{svc: 
 
 type loginData struct{ Next string }
 
-// localPath is web.SafeNext that also refuses control characters and
-// white space: browsers drop tabs and line breaks from a Location, so
-// "/\t/evil.example" would otherwise leave kopit as "//evil.example".
-func localPath(next string) string {
-	if strings.ContainsFunc(next, func(r rune) bool { return unicode.IsControl(r) || unicode.IsSpace(r) }) {
-		return "/"
-	}
-	return web.SafeNext(next)
-}
-
 func (h *Handlers) showLogin(w http.ResponseWriter, r *http.Request) error {
 	if web.Actor(r) != nil {
 		return h.web.Redirect(w, r, "/", "")
 	}
 	p := h.web.NewPage(r, "login.title")
-	p.Data = loginData{Next: localPath(r.URL.Query().Get("next"))}
+	p.Data = loginData{Next: web.SafeNext(r.URL.Query().Get("next"))}
 	h.web.ConsumeFlash(w, r)
 	h.web.Render(w, r, http.StatusOK, "login", p)
 	return nil
@@ -51,7 +40,7 @@ func (h *Handlers) login(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		p := h.web.NewPage(r, "login.title")
 		p.Form.Values.Set("email", r.PostFormValue("email"))
-		p.Data = loginData{Next: localPath(r.PostFormValue("next"))}
+		p.Data = loginData{Next: web.SafeNext(r.PostFormValue("next"))}
 		if !p.SetErrors(err) {
 			e, ok := errs.As(err)
 			if !ok || (e.Code != errs.Unauthenticated && e.Code != errs.TooMany) {
@@ -80,7 +69,7 @@ func (h *Handlers) login(w http.ResponseWriter, r *http.Request) error {
 	if actor.Lang != "" {
 		h.web.SetLang(w, actor.Lang)
 	}
-	return h.web.Redirect(w, r, localPath(r.PostFormValue("next")), "")
+	return h.web.Redirect(w, r, web.SafeNext(r.PostFormValue("next")), "")
 }
 
 func (h *Handlers) logout(w http.ResponseWriter, r *http.Request) error {
@@ -100,7 +89,7 @@ func (h *Handlers) switchLang(w http.ResponseWriter, r *http.Request) error {
 		return errs.ErrNotFound
 	}
 	h.web.SetLang(w, lang)
-	return h.web.Redirect(w, r, localPath(r.URL.Query().Get("back")), "")
+	return h.web.Redirect(w, r, web.SafeNext(r.URL.Query().Get("back")), "")
 }
 
 func (h *Handlers) showForgot(w http.ResponseWriter, r *http.Request) error {

@@ -2,7 +2,9 @@ package web
 
 import (
 	"net/http"
+	"net/url"
 	"strings"
+	"unicode"
 
 	"kopit/internal/platform/auth"
 )
@@ -53,7 +55,7 @@ func (s *Server) guard(rt Route) http.Handler {
 				s.writeJSONError(w, r, http.StatusUnauthorized, "unauthenticated", s.cat.T(Lang(r), "error.login_required"), nil)
 				return
 			case a == nil:
-				http.Redirect(w, r, "/login?next="+safeNext(r.URL.RequestURI()), http.StatusSeeOther)
+				http.Redirect(w, r, "/login?next="+url.QueryEscape(safeNext(r.URL.RequestURI())), http.StatusSeeOther)
 				return
 			case rt.API() && !a.ViaToken:
 				// The API is for members' systems with tokens; a browser
@@ -75,6 +77,11 @@ func (s *Server) guard(rt Route) http.Handler {
 // send users elsewhere.
 func safeNext(next string) string {
 	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") {
+		return "/"
+	}
+	// Browsers drop tabs and newlines from URLs: "/\t/evil.example" would
+	// become "//evil.example", another host.
+	if strings.ContainsFunc(next, func(r rune) bool { return unicode.IsControl(r) || unicode.IsSpace(r) }) {
 		return "/"
 	}
 	return next
