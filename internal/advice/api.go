@@ -1,12 +1,10 @@
 package advice
 
 import (
-	"encoding/json"
 	"net/http"
 	"time"
 
 	"kopit/internal/platform/auth"
-	"kopit/internal/platform/errs"
 	"kopit/internal/platform/web"
 )
 
@@ -116,13 +114,8 @@ type AskJSON struct {
 // apiAsk records a question for the token holder's organisation.
 func (h *Handlers) apiAsk(w http.ResponseWriter, r *http.Request) error {
 	var in AskJSON
-	dec := json.NewDecoder(r.Body)
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&in); err != nil {
-		if _, tooBig := err.(*http.MaxBytesError); tooBig {
-			return err
-		}
-		return errs.E(errs.Invalid, "error.json")
+	if err := web.DecodeJSON(r, &in); err != nil {
+		return err
 	}
 	q, err := h.svc.Ask(r.Context(), web.Actor(r), AskInput(in), nil)
 	if err != nil {

@@ -1,7 +1,6 @@
 package demand
 
 import (
-	"encoding/json"
 	"net/http"
 	"strconv"
 	"time"
@@ -201,13 +200,8 @@ func (h *Handlers) apiAnswers(w http.ResponseWriter, r *http.Request) error {
 func (h *Handlers) apiSubmitAnswers(w http.ResponseWriter, r *http.Request) error {
 	a := web.Actor(r)
 	var body AnswersJSON
-	dec := json.NewDecoder(r.Body)
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&body); err != nil {
-		if _, tooBig := err.(*http.MaxBytesError); tooBig {
-			return err
-		}
-		return errs.E(errs.Invalid, "error.json")
+	if err := web.DecodeJSON(r, &body); err != nil {
+		return err
 	}
 	c, err := h.svc.store.Call(r.Context(), h.svc.db, auth.OrgScope(a.OrgID), r.PathValue("id"))
 	if err != nil {
