@@ -43,7 +43,10 @@ func MaxField(n int64) MultipartOption {
 }
 
 // ReadMultipart reads a multipart form as a stream: plain fields into a map,
-// files into memory. A plain field longer than its limit (DefaultMaxField or
+// files into memory. A field name or value or a file name with a NUL byte or
+// invalid UTF-8 — which PostgreSQL refuses in a text column, and which only a
+// crafted request sends — is refused as invalid, as the form middleware
+// refuses it in other forms. A plain field longer than its limit (DefaultMaxField or
 // MaxField) is refused with a validation error at that field
 // ("error.too_long") rather than cut short, so no text is ever stored
 // truncated. A file is read up to maxFile+1 bytes, so that an oversized file
@@ -96,8 +99,14 @@ func readUploadPart(part *multipart.Part, maxFile int64, lim multipartLimits, fi
 		if int64(len(b)) > lim.field {
 			return errs.Field(part.FormName(), "error.too_long")
 		}
+		if !storable(part.FormName()) || !storable(string(b)) {
+			return errs.E(errs.Invalid, "error.invalid")
+		}
 		fields[part.FormName()] = string(b)
 		return nil
+	}
+	if !storable(part.FormName()) || !storable(part.FileName()) {
+		return errs.E(errs.Invalid, "error.invalid")
 	}
 	data, err := io.ReadAll(io.LimitReader(part, maxFile+1))
 	if err != nil {
