@@ -57,15 +57,9 @@ func (h *Handlers) login(w http.ResponseWriter, r *http.Request) error {
 		h.web.Render(w, r, code, "login", p)
 		return nil
 	}
-	// A session cookie the browser brought along (another user's, or one
-	// planted by an attacker) ends here: after sign-in only the fresh token
-	// is valid.
-	if old := web.SessionToken(r); old != "" {
-		if err := h.web.Auth().Logout(r.Context(), old); err != nil {
-			return err
-		}
+	if err := h.web.StartSession(w, r, token); err != nil {
+		return err
 	}
-	h.web.SetSession(w, token)
 	if actor.Lang != "" {
 		h.web.SetLang(w, actor.Lang)
 	}

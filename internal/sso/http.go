@@ -110,7 +110,9 @@ func (h *Handlers) callback(w http.ResponseWriter, r *http.Request) error {
 		}
 		return h.loginError(w, r, http.StatusForbidden, "", next, err)
 	}
-	h.web.SetSession(w, token)
+	if err := h.web.StartSession(w, r, token); err != nil {
+		return err
+	}
 	if actor.Lang != "" {
 		h.web.SetLang(w, actor.Lang)
 	}

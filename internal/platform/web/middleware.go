@@ -264,6 +264,20 @@ func (s *Server) resolveActor(next http.Handler) http.Handler {
 	})
 }
 
+// StartSession sets the cookie of a session just opened by a sign-in. A
+// session cookie the browser brought along (another user's on a shared
+// computer, or one planted by an attacker) is ended first, so that after the
+// sign-in only the fresh token is valid.
+func (s *Server) StartSession(w http.ResponseWriter, r *http.Request, token string) error {
+	if old := SessionToken(r); old != "" && old != token {
+		if err := s.auth.Logout(r.Context(), old); err != nil {
+			return err
+		}
+	}
+	s.SetSession(w, token)
+	return nil
+}
+
 // SetSession sets the session cookie.
 func (s *Server) SetSession(w http.ResponseWriter, token string) {
 	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: token, Path: "/", HttpOnly: true,
