@@ -31,7 +31,7 @@ func DecodeJSON(r *http.Request, v any) error {
 	// A literal NUL byte is not valid JSON; its escape decodes to one. (An
 	// escaped backslash followed by "u0000" is refused too: harmless.)
 	if bytes.Contains(raw.Bytes(), []byte(`\u0000`)) {
-		return errs.E(errs.Invalid, "error.json")
+		return errs.E(errs.Invalid, "error.json_nul")
 	}
 	return nil
 }
