@@ -45,6 +45,7 @@ type agreementFormData struct {
 	Suppliers []member.Organisation
 	Members   []member.OrgRef
 	Lot       *AwardedLot
+	Demand    map[string]DemandShare // by organisation id
 }
 
 func (h *Handlers) agreementForm(w http.ResponseWriter, r *http.Request, code int, p *web.Page, lot *AwardedLot) error {
@@ -56,7 +57,19 @@ func (h *Handlers) agreementForm(w http.ResponseWriter, r *http.Request, code in
 	if err != nil {
 		return err
 	}
-	p.Data = agreementFormData{Suppliers: suppliers, Members: members, Lot: lot}
+	d := agreementFormData{Suppliers: suppliers, Members: members, Lot: lot, Demand: map[string]DemandShare{}}
+	if lot == nil && r.PostFormValue("tender_id") != "" {
+		// The form came back with errors: show the lot's demand again.
+		if al, err := h.svc.ConcludedLot(r.Context(), r.PostFormValue("tender_id"), r.PostFormValue("lot_id")); err == nil {
+			d.Lot = &al
+		}
+	}
+	if d.Lot != nil {
+		for _, s := range d.Lot.Demand {
+			d.Demand[s.OrgID] = s
+		}
+	}
+	p.Data = d
 	h.web.Render(w, r, code, "agreement_form", p)
 	return nil
 }
@@ -92,6 +105,13 @@ func (h *Handlers) newAgreement(w http.ResponseWriter, r *http.Request) error {
 		v.Set("max", plainEuro(maxC))
 		v.Set("starts_on", Today(al.ContractAt))
 		v.Set("ends_on", al.ContractAt.AddDate(4, 0, -1).Format("2006-01-02"))
+		// The members that declared demand for the lot are entitled, each
+		// with its declared maximum (no more than the agreement's).
+		for _, d := range al.Demand {
+			if d.MaxCents > 0 {
+				v.Set("member_max."+d.OrgID, plainEuro(min(d.MaxCents, maxC)))
+			}
+		}
 	}
 	return h.agreementForm(w, r, http.StatusOK, p, lot)
 }
@@ -141,17 +161,42 @@ type agreementData struct {
 	CanImport bool
 	Imports   []ImportReport
 	CallOffs  []CallOff
+	History   []StatusChange
+	Actions   []StatusAction // the status changes the actor may make now
+	Failed    StatusAction   // the action whose form shows an error
+}
+
+// Latest is the last status change, if any.
+func (d agreementData) Latest() *StatusChange {
+	if len(d.History) == 0 {
+		return nil
+	}
+	return &d.History[0]
 }
 
 func (h *Handlers) showAgreement(w http.ResponseWriter, r *http.Request) error {
+	return h.agreementPage(w, r, http.StatusOK, nil, "")
+}
+
+func (h *Handlers) agreementPage(w http.ResponseWriter, r *http.Request, code int, p *web.Page, failed StatusAction) error {
 	a := web.Actor(r)
 	ag, err := h.svc.Agreement(r.Context(), a, r.PathValue("id"))
 	if err != nil {
 		return err
 	}
 	v := viewerOf(a, auth.ViewAgreements)
-	d := agreementData{Agreement: ag, Office: v.all, Supplier: v.supplier,
+	d := agreementData{Agreement: ag, Office: v.all, Supplier: v.supplier, Failed: failed,
 		CanImport: a.Can(auth.ImportCatalogues) && (a.Scope(auth.ImportCatalogues).All() || ag.SupplierOrgID == a.OrgID)}
+	if d.History, err = h.svc.StatusHistory(r.Context(), a, ag.ID); err != nil {
+		return err
+	}
+	if a.Scope(auth.ManageAgreements).All() {
+		for _, act := range StatusActions {
+			if act.Allowed(ag.Status) {
+				d.Actions = append(d.Actions, act)
+			}
+		}
+	}
 	if d.CanImport {
 		if d.Imports, err = h.svc.store.Imports(r.Context(), h.svc.db, ag.ID); err != nil {
 			return err
@@ -162,11 +207,43 @@ func (h *Handlers) showAgreement(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 	}
-	p := h.web.NewPage(r, "agreement.title", ag.Reference)
+	if p == nil {
+		p = h.web.NewPage(r, "agreement.title", ag.Reference)
+	} else {
+		p.Title = p.T("agreement.title", ag.Reference)
+	}
 	p.Data = d
 	h.web.ConsumeFlash(w, r)
-	h.web.Render(w, r, http.StatusOK, "agreement", p)
+	h.web.Render(w, r, code, "agreement", p)
 	return nil
+}
+
+// changeStatus suspends, resumes or ends an agreement; a refusal shows the
+// agreement again with the reason at the action's form.
+func (h *Handlers) changeStatus(action StatusAction) web.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		if err := r.ParseForm(); err != nil {
+			return err
+		}
+		_, err := h.svc.ChangeStatus(r.Context(), web.Actor(r), r.PathValue("id"), action, r.PostFormValue("reason"))
+		if err == nil {
+			return h.web.Redirect(w, r, "/agreements/"+r.PathValue("id"), "agreement.flash."+string(action))
+		}
+		e, ok := errs.As(err)
+		if !ok || (e.Code != errs.Invalid && e.Code != errs.Conflict) {
+			return err
+		}
+		p := h.web.NewPage(r, "agreement.list.title")
+		p.Form.Values = r.PostForm
+		if !p.SetErrors(err) {
+			p.Form.Errors = map[string]string{"status": p.T(e.Key, e.Args...)}
+		}
+		code := http.StatusUnprocessableEntity
+		if e.Code == errs.Conflict {
+			code = http.StatusConflict
+		}
+		return h.agreementPage(w, r, code, p, action)
+	}
 }
 
 type importData struct {
@@ -437,7 +514,7 @@ func (h *Handlers) submitCallOff(w http.ResponseWriter, r *http.Request) error {
 			in.Lines = append(in.Lines, OrderLine{ItemID: l.Item.ID, Quantity: strconv.FormatInt(l.Quantity, 10)})
 		}
 	}
-	c, err := h.svc.Submit(r.Context(), a, in)
+	c, err := h.svc.SubmitCallOff(r.Context(), a, in)
 	if err != nil {
 		return h.cartRefusal(w, r, err, agreementID)
 	}

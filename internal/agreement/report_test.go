@@ -35,7 +35,7 @@ func TestVolumeReport(t *testing.T) {
 		if err := f.svc.Reject(t.Context(), sup, rej.ID, "nein"); err != nil {
 			t.Fatal(err)
 		}
-		rows, err := f.svc.Volume(t.Context(), office)
+		rows, err := f.svc.Volume(t.Context(), office, Period{})
 		if err != nil || len(rows) != 2 {
 			t.Fatalf("office: %+v %v", rows, err)
 		}
@@ -49,7 +49,7 @@ func TestVolumeReport(t *testing.T) {
 		if r := got["org-b"]; r.CallOffs != 1 || r.VolumeCents != 300_000 || r.SavingCents != 75_000 {
 			t.Errorf("org-b (the rejected call-off must not count): %+v", r)
 		}
-		own, err := f.svc.Volume(t.Context(), a)
+		own, err := f.svc.Volume(t.Context(), a, Period{})
 		if err != nil || len(own) != 1 || own[0].OrgID != "org-a" {
 			t.Errorf("a member's own rows: %+v %v", own, err)
 		}

@@ -34,6 +34,9 @@ func (h *Handlers) Routes() []web.Route {
 		{Method: "GET", Pattern: "/agreements/report.csv", Perm: auth.ViewCallOffs, Handler: h.reportCSV},
 		{Method: "GET", Pattern: "/agreements/report.xlsx", Perm: auth.ViewCallOffs, Handler: h.reportXLSX},
 		{Method: "GET", Pattern: "/agreements/{id}", Perm: auth.ViewAgreements, Handler: h.showAgreement},
+		{Method: "POST", Pattern: "/agreements/{id}/suspend", Perm: auth.ManageAgreements, Handler: h.changeStatus(Suspend)},
+		{Method: "POST", Pattern: "/agreements/{id}/resume", Perm: auth.ManageAgreements, Handler: h.changeStatus(Resume)},
+		{Method: "POST", Pattern: "/agreements/{id}/end", Perm: auth.ManageAgreements, Handler: h.changeStatus(End)},
 		{Method: "GET", Pattern: "/agreements/{id}/import", Perm: auth.ImportCatalogues, Handler: h.importForm},
 		{Method: "POST", Pattern: "/agreements/{id}/import", Perm: auth.ImportCatalogues, Handler: h.importCatalogue, MaxBody: MaxImportBytes},
 		{Method: "GET", Pattern: "/catalogue", Perm: auth.ViewAgreements, Handler: h.searchCatalogue},
@@ -56,7 +59,15 @@ func (h *Handlers) Routes() []web.Route {
 
 		{Method: "GET", Pattern: "/api/v1/agreements", Perm: auth.ViewAgreements, Handler: h.apiAgreements},
 		{Method: "GET", Pattern: "/api/v1/catalogue/search", Perm: auth.ViewAgreements, Handler: h.apiSearch},
+		{Method: "GET", Pattern: "/api/v1/agreements/report", Perm: auth.ViewCallOffs, Handler: h.apiReport},
+		{Method: "GET", Pattern: "/api/v1/agreements/{id}", Perm: auth.ViewAgreements, Handler: h.apiAgreement},
+		{Method: "POST", Pattern: "/api/v1/agreements/{id}/suspend", Perm: auth.ManageAgreements, Handler: h.apiChangeStatus(Suspend)},
+		{Method: "POST", Pattern: "/api/v1/agreements/{id}/resume", Perm: auth.ManageAgreements, Handler: h.apiChangeStatus(Resume)},
+		{Method: "POST", Pattern: "/api/v1/agreements/{id}/end", Perm: auth.ManageAgreements, Handler: h.apiChangeStatus(End)},
+		{Method: "GET", Pattern: "/api/v1/calloffs", Perm: auth.ViewCallOffs, Handler: h.apiCallOffs},
 		{Method: "POST", Pattern: "/api/v1/calloffs", Perm: auth.CallOff, Handler: h.apiSubmit},
+		{Method: "GET", Pattern: "/api/v1/calloffs/{id}", Perm: auth.ViewCallOffs, Handler: h.apiCallOff},
+		{Method: "POST", Pattern: "/api/v1/calloffs/{id}/invoices", Perm: auth.FulfilCallOffs, Handler: h.apiUploadInvoice, MaxBody: MaxInvoiceBytes + 1<<20},
 	}
 }
 

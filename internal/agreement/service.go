@@ -42,6 +42,16 @@ type AwardedLot struct {
 	// PriceSheet is the winning bid's price sheet (from the opening
 	// record); an agreement made from the lot starts its catalogue with it.
 	PriceSheet []PriceLine
+	// Demand is what the members declared for the lot in the demand call
+	// the tender came from; the agreement form starts with them entitled.
+	Demand []DemandShare
+}
+
+// DemandShare is one member's declared demand for a lot, valued over the
+// whole term at the project's estimated unit prices.
+type DemandShare struct {
+	OrgID, OrgName          string
+	MaxCents, EstimateCents int64 // at the binding maximum quantities / at the estimates
 }
 
 // PriceLine is a line of a winning bid's price sheet.
