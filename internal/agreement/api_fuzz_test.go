@@ -6,22 +6,34 @@ import (
 	"errors"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"strings"
 	"testing"
 
+	"kopit/internal/platform/db"
 	"kopit/internal/platform/errs"
 	"kopit/internal/platform/money"
 	"kopit/internal/platform/testkit"
 	"kopit/internal/platform/web"
 )
 
+// fuzzDB is the database of the fuzz targets that store: PostgreSQL when
+// KOPIT_TEST_POSTGRES_URL is set (it refuses what SQLite stores, such as NUL
+// bytes in text), SQLite otherwise.
+func fuzzDB(f *testing.F) *db.DB {
+	if os.Getenv(testkit.PostgresURLEnv) != "" {
+		return testkit.NewPostgres(f)
+	}
+	return testkit.NewSQLite(f)
+}
+
 // FuzzAPISubmitCallOff posts arbitrary bodies to POST /api/v1/calloffs as a
-// member's buyer, under the default 1 MiB body limit, on SQLite. A body is
+// member's buyer, under the default 1 MiB body limit (see fuzzDB). A body is
 // either refused with an error the API answers with a 4xx code — never a
 // 500 — or it creates a call-off whose lines are the ordered catalogue
 // items at their prices and whose total is the sum of its lines.
 func FuzzAPISubmitCallOff(f *testing.F) {
-	fx := newFixture(f, testkit.NewSQLite(f))
+	fx := newFixture(f, fuzzDB(f))
 	h := &Handlers{svc: fx.svc}
 	valid := func(lines string) string {
 		return `{"agreement_id":"` + fx.ag.ID + `","delivery_address":"Markt 1, 64283 Darmstadt","cost_centre":"KST 4711","lines":[` + lines + `]}`
@@ -40,6 +52,8 @@ func FuzzAPISubmitCallOff(f *testing.F) {
 		valid(`{"item_id":"nope","quantity":1}`),
 		valid(""),
 		valid(item(0, "1")) + `{"trailing":true}`,
+		strings.Replace(valid(item(0, "1")), `"KST 4711"`, `"KST\u00004711"`, 1),
+		strings.Replace(valid(item(0, "1")), `"KST 4711"`, `"KST \ud800 4711"`, 1),
 		`{"agreement_id":"` + fx.ag.ID + `","lines":[],"admin":true}`,
 		`{"agreement_id":null,"lines":null}`,
 		"\xef\xbb\xbf" + valid(item(0, "1")),

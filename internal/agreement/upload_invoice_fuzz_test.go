@@ -8,18 +8,17 @@ import (
 	"testing"
 
 	"kopit/internal/platform/errs"
-	"kopit/internal/platform/testkit"
 	"kopit/internal/xrechnung"
 )
 
 // FuzzUploadInvoice uploads arbitrary documents as the supplier's invoice
-// for a confirmed call-off, on SQLite. Seeds: the call-off's own invoice,
+// for a confirmed call-off (see fuzzDB). Seeds: the call-off's own invoice,
 // the official XRechnung business cases (when ../shared is there) and
 // hostile documents. A document is either refused at the file field with a
 // message the supplier can read, and nothing is stored, or stored with
 // findings that have a text; the invoice kopit generated itself has none.
 func FuzzUploadInvoice(f *testing.F) {
-	fx := newFixture(f, testkit.NewSQLite(f))
+	fx := newFixture(f, fuzzDB(f))
 	ctx := f.Context()
 	if _, err := fx.svc.SaveSettings(ctx, actor("org-a", "member_admin"), "", "04011000-1234512345-06"); err != nil {
 		f.Fatal(err)
