@@ -1,6 +1,6 @@
 module kopit
 
-go 1.26.8
+go 1.27.3
 
 require (
 	filippo.io/age v1.3.2
