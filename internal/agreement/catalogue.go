@@ -166,6 +166,13 @@ type importWriter struct {
 	tx_ catalog.Transaction
 	rep *ImportReport
 	now time.Time
+	// New products are collected and written with one multi-row INSERT per
+	// table and batch (flush): a statement per product was most of a
+	// large import's time. pending holds their article numbers, so that a
+	// later line naming one of them sees it written first.
+	items, prices, fts []any
+	pending            map[string]bool
+	stems              stemmer
 }
 
 type existing struct {
@@ -209,11 +216,69 @@ func (w *importWriter) write(ctx context.Context, batch []catalog.Item) error {
 			return fmt.Errorf("line %d: %w", it.Line, err)
 		}
 	}
+	return w.flush(ctx)
+}
+
+// itemInsertCols are the columns of a new product's row; flush writes the
+// collected rows with one statement.
+const (
+	itemInsertCols = `id, agreement_id, supplier_pid, gtin, manufacturer, short_description, long_description, unit, vat_rate, cpv,
+		image_url, price_e4, list_price_e4, price_version, valid_from, valid_to, active, search_text, search_vector, updated_at`
+	itemInsertArgs  = 18
+	priceInsertArgs = 5
+)
+
+// flush writes the collected new products: their rows, their first price
+// and (SQLite) their full-text entries, three statements for the batch.
+func (w *importWriter) flush(ctx context.Context) error {
+	n := len(w.items) / itemInsertArgs
+	if n == 0 {
+		return nil
+	}
+	vec := "?"
+	if w.tx.Dialect() == db.Postgres {
+		vec = "to_tsvector('german', ?)"
+	}
+	row := "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, 1, ?, " + vec + ", ?)"
+	if _, err := w.tx.ExecContext(ctx, "INSERT INTO catalogue_items ("+itemInsertCols+") VALUES "+repeatRow(row, n), w.items...); err != nil {
+		return err
+	}
+	if _, err := w.tx.ExecContext(ctx, "INSERT INTO catalogue_prices (item_id, version, price_e4, valid_from, valid_to, recorded_at) VALUES "+
+		repeatRow("(?, 1, ?, ?, ?, ?)", n), w.prices...); err != nil {
+		return err
+	}
+	if w.tx.Dialect() == db.SQLite {
+		// The FTS5 rows share the items' rowids, which SQLite has just chosen.
+		if _, err := w.tx.ExecContext(ctx, "INSERT INTO catalogue_fts (rowid, stems) SELECT rowid, search_vector FROM catalogue_items WHERE id IN ("+
+			db.In(n)+")", w.fts...); err != nil {
+			return err
+		}
+	}
+	w.items, w.prices, w.fts = w.items[:0], w.prices[:0], w.fts[:0]
+	clear(w.pending)
 	return nil
+}
+
+// repeatRow is n comma-separated copies of a VALUES row.
+func repeatRow(row string, n int) string {
+	var b strings.Builder
+	b.Grow(n * (len(row) + 2))
+	for i := range n {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString(row)
+	}
+	return b.String()
 }
 
 func (w *importWriter) one(ctx context.Context, it catalog.Item, known map[string]existing) error {
 	old, exists := known[it.SupplierPID]
+	if exists && w.pending[it.SupplierPID] {
+		if err := w.flush(ctx); err != nil {
+			return err
+		}
+	}
 	if it.Mode == catalog.ModeDelete {
 		if !exists {
 			w.rep.reject(catalog.Problem{Line: it.Line, Code: codeUnknownItem, Args: []string{it.SupplierPID}})
@@ -257,7 +322,7 @@ func (w *importWriter) one(ctx context.Context, it catalog.Item, known map[strin
 		image = it.Images[0]
 	}
 	text := strings.Join([]string{it.ShortDescription, it.LongDescription, it.ManufacturerName, it.SupplierPID, it.GTIN}, " ")
-	vecSQL, vec := searchVector(w.tx.Dialect(), text)
+	vecSQL, vec := w.stems.vector(w.tx.Dialect(), text)
 	if exists {
 		if err := w.newPrice(ctx, old, price.AmountE4, from, to); err != nil {
 			return err
@@ -273,20 +338,17 @@ func (w *importWriter) one(ctx context.Context, it catalog.Item, known map[strin
 		return indexItem(ctx, w.tx, old.id, vec)
 	}
 	itemID := id.New()
-	if _, err := w.tx.ExecContext(ctx, `INSERT INTO catalogue_items (id, agreement_id, supplier_pid, gtin, manufacturer, short_description,
-		long_description, unit, vat_rate, cpv, image_url, price_e4, list_price_e4, price_version, valid_from, valid_to, active, search_text,
-		search_vector, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, 1, ?, `+vecSQL+`, ?)`,
-		itemID, w.ag.ID, it.SupplierPID, it.GTIN, it.ManufacturerName, it.ShortDescription, it.LongDescription, it.Unit, int(price.VAT),
-		it.CPV, image, price.AmountE4, list, from, to, text, vec, w.now); err != nil {
-		return err
+	w.items = append(w.items, itemID, w.ag.ID, it.SupplierPID, it.GTIN, it.ManufacturerName, it.ShortDescription, it.LongDescription,
+		it.Unit, int(price.VAT), it.CPV, image, price.AmountE4, list, from, to, text, vec, w.now)
+	w.prices = append(w.prices, itemID, price.AmountE4, from, to, w.now)
+	w.fts = append(w.fts, itemID)
+	if w.pending == nil {
+		w.pending = map[string]bool{}
 	}
-	if _, err := w.tx.ExecContext(ctx, "INSERT INTO catalogue_prices (item_id, version, price_e4, valid_from, valid_to, recorded_at) VALUES (?, 1, ?, ?, ?, ?)",
-		itemID, price.AmountE4, from, to, w.now); err != nil {
-		return err
-	}
+	w.pending[it.SupplierPID] = true
 	known[it.SupplierPID] = existing{id: itemID, priceE4: price.AmountE4, version: 1, validity: from + "/" + to}
 	w.rep.Created++
-	return indexItem(ctx, w.tx, itemID, vec)
+	return nil
 }
 
 // newPrice records a changed price as a new version; call-off lines keep

@@ -67,16 +67,44 @@ func ensureSearchIndex(ctx context.Context, d *db.DB) error {
 	})
 }
 
-// searchVector is the SQL expression and its argument that fill
+// vector is the SQL expression and its argument that fill
 // catalogue_items.search_vector: on PostgreSQL the German tsvector of the
 // text, computed once when the item is written (so that neither the search
 // nor the GIN index's recheck computes it per row); on SQLite the text
 // stemmed in Go, which is what the FTS5 index holds.
-func searchVector(d db.Dialect, text string) (string, string) {
+func (s *stemmer) vector(d db.Dialect, text string) (string, string) {
 	if d == db.Postgres {
 		return "to_tsvector('german', ?)", text
 	}
-	return "?", stem.Words(text)
+	return "?", s.words(text)
+}
+
+// stemmer stems texts like stem.Words and remembers the stems of the words
+// it has seen: a catalogue repeats a small vocabulary over and over, and
+// stemming every word afresh was a large share of an import's time.
+type stemmer struct{ memo map[string]string }
+
+// stemmerMemo bounds the remembered words (a few MiB).
+const stemmerMemo = 50_000
+
+func (s *stemmer) words(text string) string {
+	if s.memo == nil || len(s.memo) > stemmerMemo {
+		s.memo = make(map[string]string, 1024)
+	}
+	var b strings.Builder
+	b.Grow(len(text))
+	for _, w := range stem.Tokens(text) {
+		st, ok := s.memo[w]
+		if !ok {
+			st = stem.German(w)
+			s.memo[w] = st
+		}
+		if b.Len() > 0 {
+			b.WriteByte(' ')
+		}
+		b.WriteString(st)
+	}
+	return b.String()
 }
 
 // indexItem (re)writes an item's SQLite FTS5 entry in the item's transaction;
