@@ -137,6 +137,7 @@ func DueDate(asked time.Time, days int) time.Time {
 // Article is an article of the knowledge base.
 type Article struct {
 	ID, QuestionID string
+	GroupID        string // "" for every member, else the one working group whose members (and the office) see it
 	Topic          Topic
 	Title, Body    string
 	Tags           []string

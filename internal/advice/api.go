@@ -81,12 +81,21 @@ type ArticleJSON struct {
 	Title       string     `json:"title"`
 	Body        string     `json:"body"`
 	Tags        []string   `json:"tags"`
+	GroupID     string     `json:"group_id"`
 	PublishedAt *time.Time `json:"published_at"`
 }
 
-// apiArticles lists the published articles; q searches them.
+// apiArticles lists the published articles the token holder may read (for
+// every member, and those of its working groups); q searches them, tag and
+// group filter them.
 func (h *Handlers) apiArticles(w http.ResponseWriter, r *http.Request) error {
-	arts, err := h.svc.store.Articles(r.Context(), h.svc.db, false, r.URL.Query().Get("q"))
+	reader, err := h.svc.ReaderOf(r.Context(), web.Actor(r))
+	if err != nil {
+		return err
+	}
+	reader.Drafts = false
+	qv := r.URL.Query()
+	arts, err := h.svc.store.ArticlesFor(r.Context(), h.svc.db, reader, ArticleFilter{Query: qv.Get("q"), Tag: qv.Get("tag"), Group: qv.Get("group")})
 	if err != nil {
 		return err
 	}
@@ -96,7 +105,7 @@ func (h *Handlers) apiArticles(w http.ResponseWriter, r *http.Request) error {
 		if tags == nil {
 			tags = []string{}
 		}
-		out = append(out, ArticleJSON{ID: a.ID, Topic: string(a.Topic), Title: a.Title, Body: a.Body, Tags: tags, PublishedAt: a.PublishedAt})
+		out = append(out, ArticleJSON{ID: a.ID, Topic: string(a.Topic), Title: a.Title, Body: a.Body, Tags: tags, GroupID: a.GroupID, PublishedAt: a.PublishedAt})
 	}
 	web.WriteJSON(w, http.StatusOK, map[string]any{"items": out})
 	return nil

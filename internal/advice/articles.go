@@ -55,8 +55,9 @@ func (s *Service) DraftArticle(ctx context.Context, a *auth.Actor, questionID st
 	return art, err
 }
 
-// ArticleInput is an article as the advisor edits it.
-type ArticleInput struct{ Title, Body, Tags string }
+// ArticleInput is an article as the advisor edits it; Group is the working
+// group it is for, "" for every member.
+type ArticleInput struct{ Title, Body, Tags, Group string }
 
 func (in *ArticleInput) validate() error {
 	in.Title, in.Body = strings.TrimSpace(in.Title), strings.TrimSpace(in.Body)
@@ -74,14 +75,22 @@ func (s *Service) UpdateArticle(ctx context.Context, a *auth.Actor, id string, i
 	}
 	now := s.clock.Now()
 	return s.db.InTx(ctx, func(tx *db.Tx) error {
-		if _, err := s.store.Article(ctx, tx, id, true); err != nil {
+		old, err := s.store.Article(ctx, tx, id, advisorReader)
+		if err != nil {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, "UPDATE knowledge_articles SET title = ?, body = ?, tags = ?, updated_at = ? WHERE id = ?",
-			in.Title, in.Body, strings.Join(splitTags(in.Tags), ", "), now, id); err != nil {
+		v := errs.Validation{}
+		if err := s.checkGroup(ctx, &v, in.Group); err != nil {
 			return err
 		}
-		return audit.Record(ctx, tx, now, a, "", "article.edited", "knowledge_article", id, nil)
+		if err := v.Err(); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, "UPDATE knowledge_articles SET title = ?, body = ?, tags = ?, group_id = ?, updated_at = ? WHERE id = ?",
+			in.Title, in.Body, strings.Join(splitTags(in.Tags), ", "), in.Group, now, id); err != nil {
+			return err
+		}
+		return audit.Record(ctx, tx, now, a, "", "article.edited", "knowledge_article", id, map[string]any{"group": in.Group, "group_before": old.GroupID})
 	})
 }
 
@@ -91,7 +100,7 @@ func (s *Service) UpdateArticle(ctx context.Context, a *auth.Actor, id string, i
 func (s *Service) PublishArticle(ctx context.Context, a *auth.Actor, id string) error {
 	now := s.clock.Now()
 	return s.db.InTx(ctx, func(tx *db.Tx) error {
-		art, err := s.store.Article(ctx, tx, id, true)
+		art, err := s.store.Article(ctx, tx, id, advisorReader)
 		if err != nil {
 			return err
 		}

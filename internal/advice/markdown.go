@@ -1,34 +1,11 @@
 package advice
 
 import (
-	"bytes"
 	"html/template"
 
-	"github.com/microcosm-cc/bluemonday"
-	"github.com/yuin/goldmark"
-	"github.com/yuin/goldmark/extension"
+	"kopit/internal/platform/markdown"
 )
 
-// markdown renders articles: CommonMark with tables, strikethrough and
-// autolinks (GFM). Raw HTML in the source is not passed through (goldmark's
-// default), and the result is sanitised once more by an allow-list policy,
-// so neither a script nor an event handler nor a javascript: URL reaches a
-// page, whatever an author writes.
-var (
-	markdown = goldmark.New(goldmark.WithExtensions(extension.GFM))
-	policy   = func() *bluemonday.Policy {
-		p := bluemonday.UGCPolicy()
-		p.RequireNoFollowOnLinks(true)
-		p.AllowURLSchemes("https", "http", "mailto")
-		return p
-	}()
-)
-
-// RenderMarkdown turns an article's Markdown into safe HTML.
-func RenderMarkdown(src string) (template.HTML, error) {
-	var buf bytes.Buffer
-	if err := markdown.Convert([]byte(src), &buf); err != nil {
-		return "", err
-	}
-	return template.HTML(policy.SanitizeBytes(buf.Bytes())), nil // #nosec G203 -- sanitised by the allow-list policy above
-}
+// RenderMarkdown turns an article's Markdown into safe HTML (the shared
+// renderer in platform/markdown: GFM, no raw HTML, bluemonday allow-list).
+func RenderMarkdown(src string) (template.HTML, error) { return markdown.Render(src) }

@@ -35,9 +35,12 @@ func (h *Handlers) Routes() []web.Route {
 		{Method: "POST", Pattern: "/advice/{id}/article", Perm: auth.AnswerAdvice, Handler: h.draftArticle},
 
 		{Method: "GET", Pattern: "/knowledge", Perm: auth.ViewKnowledge, Handler: h.articles},
+		{Method: "POST", Pattern: "/knowledge", Perm: auth.AnswerAdvice, Handler: h.createArticle},
 		{Method: "GET", Pattern: "/knowledge/{id}", Perm: auth.ViewKnowledge, Handler: h.article},
 		{Method: "POST", Pattern: "/knowledge/{id}", Perm: auth.AnswerAdvice, Handler: h.updateArticle},
 		{Method: "POST", Pattern: "/knowledge/{id}/publish", Perm: auth.AnswerAdvice, Handler: h.publishArticle},
+		{Method: "POST", Pattern: "/knowledge/{id}/attachments", Perm: auth.AnswerAdvice, Handler: h.uploadArticleFile, MaxBody: MaxFileBytes + 1<<20},
+		{Method: "GET", Pattern: "/knowledge/{id}/attachments/{att}", Perm: auth.ViewKnowledge, Handler: h.downloadArticleFile},
 
 		{Method: "GET", Pattern: "/vertragsvorlagen", Perm: auth.ViewKnowledge, Handler: h.templates},
 		{Method: "POST", Pattern: "/vertragsvorlagen", Perm: auth.AnswerAdvice, Handler: h.addTemplate, MaxBody: MaxFileBytes + 1<<20},

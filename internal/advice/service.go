@@ -36,6 +36,7 @@ type Service struct {
 	clock   clock.Clock
 	baseURL string
 	files   files.Store
+	groups  Groups
 }
 
 // NewService builds the service; attachments and templates go into fs.

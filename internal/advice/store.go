@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"errors"
-	"strings"
 	"time"
 
 	"kopit/internal/platform/auth"
@@ -190,66 +189,19 @@ func levelDays(ctx context.Context, q db.Querier, t Topic) (int, error) {
 	return d, err
 }
 
-const articleColumns = `id, question_id, topic, title, body, tags, status, created_at, updated_at, published_at`
+const articleColumns = `id, question_id, topic, group_id, title, body, tags, status, created_at, updated_at, published_at`
 
 func scanArticle(row interface{ Scan(...any) error }) (Article, error) {
 	var a Article
 	var tags string
 	var published sql.NullTime
-	err := row.Scan(&a.ID, &a.QuestionID, &a.Topic, &a.Title, &a.Body, &tags, &a.Status, &a.CreatedAt, &a.UpdatedAt, &published)
+	err := row.Scan(&a.ID, &a.QuestionID, &a.Topic, &a.GroupID, &a.Title, &a.Body, &tags, &a.Status, &a.CreatedAt, &a.UpdatedAt, &published)
 	a.Tags = splitTags(tags)
 	if published.Valid {
 		t := published.Time
 		a.PublishedAt = &t
 	}
 	return a, err
-}
-
-// Article loads an article; drafts only for advisors (drafts may still
-// identify the member).
-func (Store) Article(ctx context.Context, q db.Querier, id string, drafts bool) (Article, error) {
-	query := "SELECT " + articleColumns + " FROM knowledge_articles WHERE id = ? AND group_id = ''"
-	if !drafts {
-		query += " AND status = 'published'"
-	}
-	a, err := scanArticle(q.QueryRowContext(ctx, query, id))
-	if errors.Is(err, sql.ErrNoRows) {
-		return a, errs.ErrNotFound
-	}
-	return a, err
-}
-
-// Articles lists the knowledge base, newest first; query filters title,
-// body and tags (case-insensitive words, all must match).
-func (Store) Articles(ctx context.Context, q db.Querier, drafts bool, query string) ([]Article, error) {
-	where := "group_id = ''"
-	var args []any
-	if !drafts {
-		where += " AND status = 'published'"
-	}
-	for _, w := range strings.Fields(strings.ToLower(query)) {
-		if len(args) >= 8 {
-			break
-		}
-		w = "%" + strings.NewReplacer(`\`, `\\`, "%", `\%`, "_", `\_`).Replace(w) + "%"
-		where += ` AND (LOWER(title) LIKE ? ESCAPE '\' OR LOWER(body) LIKE ? ESCAPE '\' OR LOWER(tags) LIKE ? ESCAPE '\')`
-		args = append(args, w, w, w)
-	}
-	rows, err := q.QueryContext(ctx, "SELECT "+articleColumns+" FROM knowledge_articles WHERE "+where+
-		" ORDER BY CASE WHEN status = 'draft' THEN 0 ELSE 1 END, COALESCE(published_at, created_at) DESC", args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []Article
-	for rows.Next() {
-		a, err := scanArticle(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, a)
-	}
-	return out, rows.Err()
 }
 
 const templateColumns = `id, kind, title, version, valid_from, valid_until, name, file_key, size_bytes, uploaded_at`
