@@ -66,6 +66,11 @@ func agreementRows(f agreementFixture) []matrixRow {
 		{"GET /agreements/{id}", nb, expect(403, ag)},
 		// The monitors agreement is HessenNet's, for HZD only.
 		{"GET /agreements/{id}", mon, expect(403, "admin=200 pm=200 madmin=200 buyer=200 supplier=404 other=404 anon=303")},
+		// Without a reason suspending and ending are refused (422); the
+		// notebooks agreement is active, so resuming it is a conflict (409).
+		{"POST /agreements/{id}/suspend", nb + "/suspend", office("422")},
+		{"POST /agreements/{id}/resume", nb + "/resume", office("409")},
+		{"POST /agreements/{id}/end", nb + "/end", office("422")},
 		{"GET /agreements/{id}/import", nb + "/import", expect(403, "admin=200 pm=200 supplier=200 anon=303")},
 		{"GET /agreements/{id}/import", mon + "/import", expect(403, "admin=200 pm=200 supplier=404 anon=303")},
 		{"POST /agreements/{id}/import", nb + "/import", expect(403, "admin=422 pm=422 supplier=422 anon=303")},
@@ -91,6 +96,14 @@ func agreementRows(f agreementFixture) []matrixRow {
 		{"GET /api/v1/agreements", "/api/v1/agreements", expect(401, "")},
 		{"GET /api/v1/catalogue/search", "/api/v1/catalogue/search?q=notebook", expect(401, "")},
 		{"POST /api/v1/calloffs", "/api/v1/calloffs", expect(401, "")},
+		{"GET /api/v1/agreements/report", "/api/v1/agreements/report", expect(401, "")},
+		{"GET /api/v1/agreements/{id}", "/api/v1" + nb, expect(401, "")},
+		{"POST /api/v1/agreements/{id}/suspend", "/api/v1" + nb + "/suspend", expect(401, "")},
+		{"POST /api/v1/agreements/{id}/resume", "/api/v1" + nb + "/resume", expect(401, "")},
+		{"POST /api/v1/agreements/{id}/end", "/api/v1" + nb + "/end", expect(401, "")},
+		{"GET /api/v1/calloffs", "/api/v1/calloffs", expect(401, "")},
+		{"GET /api/v1/calloffs/{id}", "/api/v1" + rec, expect(401, "")},
+		{"POST /api/v1/calloffs/{id}/invoices", "/api/v1" + rec + "/invoices", expect(401, "")},
 	}
 }
 

@@ -178,7 +178,7 @@ func New(ctx context.Context, c Config, o Options) (*App, error) {
 
 	a.Assemblies = assembly.NewService(a.DB, members, a.Outbox.Plain(), a.Catalog, a.Clock, c.BaseURL, store)
 
-	if a.Agreements, err = agreement.NewService(ctx, a.DB, members, agreement.TenderAwards{DB: a.DB, Tenders: a.Tenders},
+	if a.Agreements, err = agreement.NewService(ctx, a.DB, members, agreement.TenderAwards{DB: a.DB, Tenders: a.Tenders, Demand: a.Demand},
 		a.Outbox.Plain(), a.Catalog, a.Clock, c.BaseURL); err != nil {
 		return fail(err)
 	}
