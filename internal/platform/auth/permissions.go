@@ -118,3 +118,33 @@ func reach(roles []Role, p Permission) Reach {
 	}
 	return best
 }
+
+// Service brokering (Vermittlung von IT-Dienstleistungen): members and
+// partner suppliers publish services; members inquire and rate; an inquiry
+// is seen by the inquiring member, the provider and the office, which also
+// sees the whole market.
+const (
+	ViewBrokering   Permission = "brokering.view"    // the catalogue; the own organisation's inquiries, sent and received
+	InquireServices Permission = "brokering.inquire" // send inquiries, accept or decline offers, rate after use
+	ProvideServices Permission = "brokering.provide" // publish and withdraw the own services, answer inquiries with offers
+	ViewMarket      Permission = "brokering.market"  // the office's market overview and brokered volume
+)
+
+// brokeringGrants are the service-brokering rows of the permission table.
+var brokeringGrants = map[Role]map[Permission]Reach{
+	PlatformAdmin:        {ViewBrokering: ReachAll, ViewMarket: ReachAll},
+	ProcurementManager:   {ViewBrokering: ReachAll, ViewMarket: ReachAll},
+	Board:                {ViewBrokering: ReachAll, ViewMarket: ReachAll},
+	MemberAdmin:          {ViewBrokering: ReachOwn, InquireServices: ReachOwn, ProvideServices: ReachOwn},
+	MemberBuyer:          {ViewBrokering: ReachOwn, InquireServices: ReachOwn},
+	MemberRepresentative: {ViewBrokering: ReachOwn},
+	SupplierUser:         {ViewBrokering: ReachOwn, ProvideServices: ReachOwn},
+}
+
+func init() {
+	for role, perms := range brokeringGrants {
+		for p, r := range perms {
+			grants[role][p] = r
+		}
+	}
+}
