@@ -20,6 +20,7 @@ import (
 	"kopit/internal/advice"
 	"kopit/internal/agreement"
 	"kopit/internal/assembly"
+	"kopit/internal/brokering"
 	"kopit/internal/demand"
 	"kopit/internal/events"
 	"kopit/internal/member"
@@ -56,6 +57,8 @@ type App struct {
 	Advice *advice.Service
 	// Events are conferences and meetings with registration.
 	Events *events.Service
+	// Brokering is the catalogue of members' and partners' IT services with inquiries and offers.
+	Brokering *brokering.Service
 	// SSO is single sign-on through members' identity providers.
 	SSO *sso.Service
 	// Privacy answers data subjects' requests (copy, erasure).
@@ -185,6 +188,7 @@ func New(ctx context.Context, c Config, o Options) (*App, error) {
 
 	a.Advice = advice.NewService(a.DB, members, a.Outbox.Plain(), a.Catalog, a.Clock, c.BaseURL, store)
 	a.Events = events.NewService(a.DB, a.Outbox.Plain(), a.Catalog, a.Clock, c.BaseURL)
+	a.Brokering = brokering.NewService(a.DB, members, a.Outbox.Plain(), a.Catalog, a.Clock, c.BaseURL)
 	if err := jobs.Register(a.Queue, &events.ReminderWorker{Service: a.Events}); err != nil {
 		return fail(err)
 	}
@@ -195,12 +199,12 @@ func New(ctx context.Context, c Config, o Options) (*App, error) {
 	}
 	a.SSO = sso.NewService(a.DB, ssoStore, a.Members, a.Auth, ssoSecrets, a.Clock, c.BaseURL)
 
-	tpl, err := web.ParseTemplates(webassets.Templates(), webassets.Static, member.Templates(), demand.Templates(), tender.Templates(), admin.Templates(), assembly.Templates(), agreement.Templates(), advice.Templates(), events.Templates(), privacy.Templates(), sso.Templates())
+	tpl, err := web.ParseTemplates(webassets.Templates(), webassets.Static, member.Templates(), demand.Templates(), tender.Templates(), admin.Templates(), assembly.Templates(), agreement.Templates(), advice.Templates(), events.Templates(), brokering.Templates(), privacy.Templates(), sso.Templates())
 	if err != nil {
 		return fail(err)
 	}
 	a.Web = web.NewServer(a.Catalog, a.Log, tpl, a.Auth, web.Options{SecureCookies: c.SecureCookies, MaxBodyBytes: c.MaxBodyBytes})
-	a.Web.SetNav(slices.Concat(member.Nav(), demand.Nav(), tender.Nav(), assembly.Nav(), agreement.Nav(), advice.Nav(), events.Nav(), admin.Nav()))
+	a.Web.SetNav(slices.Concat(member.Nav(), demand.Nav(), tender.Nav(), assembly.Nav(), agreement.Nav(), advice.Nav(), events.Nav(), brokering.Nav(), admin.Nav()))
 
 	memberHandlers := member.NewHandlers(a.Members, a.Web)
 	adminHandlers := admin.NewHandlers(a.DB, a.Web, a.Outbox, a.Clock)
@@ -215,11 +219,13 @@ func New(ctx context.Context, c Config, o Options) (*App, error) {
 	a.Web.AddPanel(adviceHandlers.Panel)
 	eventHandlers := events.NewHandlers(a.Events, a.Web)
 	a.Web.AddPanel(eventHandlers.Panel)
+	brokeringHandlers := brokering.NewHandlers(a.Brokering, a.Web)
+	a.Web.AddPanel(brokeringHandlers.Panel)
 	a.Privacy = privacy.NewService(a.DB, a.Clock, a.Catalog, a.privacySubject, tender.PrivacySource{},
-		assembly.PrivacySource{}, advice.PrivacySource{}, events.PrivacySource{})
+		assembly.PrivacySource{}, advice.PrivacySource{}, events.PrivacySource{}, brokering.PrivacySource{})
 	privacyHandlers := privacy.NewHandlers(a.Privacy, a.Web)
 	ssoHandlers := sso.NewHandlers(a.SSO, a.Web, c.SecureCookies)
-	a.Routes = slices.Concat(memberHandlers.Routes(), demandHandlers.Routes(), tenderHandlers.Routes(), assemblyHandlers.Routes(), agreementHandlers.Routes(), adviceHandlers.Routes(), eventHandlers.Routes(), privacyHandlers.Routes(), adminHandlers.Routes(), ssoHandlers.Routes())
+	a.Routes = slices.Concat(memberHandlers.Routes(), demandHandlers.Routes(), tenderHandlers.Routes(), assemblyHandlers.Routes(), agreementHandlers.Routes(), adviceHandlers.Routes(), eventHandlers.Routes(), brokeringHandlers.Routes(), privacyHandlers.Routes(), adminHandlers.Routes(), ssoHandlers.Routes())
 
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))

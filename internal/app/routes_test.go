@@ -107,6 +107,7 @@ func TestRouteRoleMatrix(t *testing.T) {
 	asmPast, asmNext := e.demoAssemblies()
 	advq := e.adviceQuestion("einkauf@hzd.example")
 	evp := "/events/" + e.smallEvent("Matrix-Treffen", 50).ID
+	brk := e.brokeringFixture()
 
 	type row struct {
 		route string // "METHOD pattern" as registered
@@ -281,6 +282,37 @@ func TestRouteRoleMatrix(t *testing.T) {
 		{"GET /api/v1/events", "/api/v1/events", expect(401, "")},
 		{"PUT /api/v1/events/{id}/registration", "/api/v1" + evp + "/registration", expect(401, "")},
 		{"DELETE /api/v1/events/{id}/registration", "/api/v1" + evp + "/registration", expect(401, "")},
+		// Service brokering: the catalogue is open to members, suppliers and the
+		// office; an inquiry only to the inquiring member, the provider and the
+		// office; a provider changes only its own services and answers only
+		// inquiries to them (another's: 404).
+		{"GET /brokering", "/brokering", expect(200, "legal=403 anon=303")},
+		{"GET /brokering/services/new", "/brokering/services/new", expect(403, "madmin=200 supplier=200 other=200 anon=303")},
+		{"POST /brokering/services", "/brokering/services", expect(403, "madmin=422 supplier=422 other=422 anon=303")},
+		{"GET /brokering/services/{id}", "/brokering/services/" + brk.rms, expect(200, "legal=403 anon=303")},
+		{"POST /brokering/services/{id}/withdraw", "/brokering/services/" + brk.ekom + "/withdraw", expect(403, "madmin=404 supplier=404 other=303 anon=303")},
+		{"POST /brokering/services/{id}/publish", "/brokering/services/" + brk.ekom + "/publish", expect(403, "madmin=404 supplier=404 other=303 anon=303")},
+		{"POST /brokering/services/{id}/inquiries", "/brokering/services/" + brk.rms + "/inquiries", expect(403, "madmin=422 buyer=422 other=422 anon=303")},
+		{"GET /brokering/inquiries", "/brokering/inquiries", expect(200, "legal=403 anon=303")},
+		{"GET /brokering/inquiries/{id}", brk.open, expect(200, "legal=403 other=404 anon=303")},
+		{"POST /brokering/inquiries/{id}/offer", brk.open + "/offer", expect(403, "madmin=404 supplier=422 other=404 anon=303")},
+		{"POST /brokering/inquiries/{id}/refuse", brk.cancelled + "/refuse", expect(403, "madmin=404 supplier=409 other=404 anon=303")},
+		{"POST /brokering/inquiries/{id}/accept", brk.open + "/accept", expect(403, "madmin=409 buyer=409 other=404 anon=303")},
+		{"POST /brokering/inquiries/{id}/decline", brk.open + "/decline", expect(403, "madmin=409 buyer=409 other=404 anon=303")},
+		{"POST /brokering/inquiries/{id}/cancel", brk.cancelled + "/cancel", expect(403, "madmin=409 buyer=409 other=404 anon=303")},
+		{"POST /brokering/inquiries/{id}/rating", brk.open + "/rating", expect(403, "madmin=422 buyer=422 other=404 anon=303")},
+		{"GET /brokering/market", "/brokering/market", expect(403, "admin=200 pm=200 anon=303")},
+		{"GET /api/v1/brokering/services", "/api/v1/brokering/services", expect(401, "")},
+		{"POST /api/v1/brokering/services", "/api/v1/brokering/services", expect(401, "")},
+		{"GET /api/v1/brokering/services/{id}", "/api/v1/brokering/services/" + brk.rms, expect(401, "")},
+		{"POST /api/v1/brokering/services/{id}/withdraw", "/api/v1/brokering/services/" + brk.rms + "/withdraw", expect(401, "")},
+		{"GET /api/v1/brokering/inquiries", "/api/v1/brokering/inquiries", expect(401, "")},
+		{"POST /api/v1/brokering/inquiries", "/api/v1/brokering/inquiries", expect(401, "")},
+		{"GET /api/v1/brokering/inquiries/{id}", "/api/v1" + brk.open, expect(401, "")},
+		{"POST /api/v1/brokering/inquiries/{id}/offer", "/api/v1" + brk.open + "/offer", expect(401, "")},
+		{"POST /api/v1/brokering/inquiries/{id}/decision", "/api/v1" + brk.open + "/decision", expect(401, "")},
+		{"POST /api/v1/brokering/inquiries/{id}/rating", "/api/v1" + brk.open + "/rating", expect(401, "")},
+		{"GET /api/v1/brokering/market", "/api/v1/brokering/market", expect(401, "")},
 		// Browser sessions cannot use the API: it takes tokens only (see TestAPI).
 		{"GET /api/v1/organisations", "/api/v1/organisations", expect(401, "")},
 		{"GET /api/v1/users", "/api/v1/users", expect(401, "")},

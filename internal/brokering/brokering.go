@@ -140,19 +140,19 @@ func (s InquiryStatus) Badge() string {
 
 // Inquiry is a member's request for a service.
 type Inquiry struct {
-	ID, ServiceID, ServiceTitle     string
-	Category                        Category
-	MemberOrgID, MemberName         string
-	ProviderOrgID                   string
-	RequestedBy                     string
-	RequesterName, RequesterEmail   string
-	Quantity                        int
-	PeriodFrom, PeriodUntil         string // YYYY-MM-DD
-	Requirements                    string
-	Status                          InquiryStatus
-	CreatedAt, UpdatedAt            time.Time
-	ProviderName, ContactEmail      string // from the service
-	ServicePriceModel               PriceModel
+	ID, ServiceID, ServiceTitle   string
+	Category                      Category
+	MemberOrgID, MemberName       string
+	ProviderOrgID                 string
+	RequestedBy                   string
+	RequesterName, RequesterEmail string
+	Quantity                      int
+	PeriodFrom, PeriodUntil       string // YYYY-MM-DD
+	Requirements                  string
+	Status                        InquiryStatus
+	CreatedAt, UpdatedAt          time.Time
+	ProviderName, ContactEmail    string // from the service
+	ServicePriceModel             PriceModel
 }
 
 // day reads a stored YYYY-MM-DD as noon UTC, which is the same calendar

@@ -54,6 +54,9 @@ func Load(ctx context.Context, a *app.App) (Result, error) {
 	if err := loadEvents(ctx, a.Members, a.Events); err != nil {
 		return res, fmt.Errorf("demo events: %w", err)
 	}
+	if err := loadBrokering(ctx, a.Members, a.Brokering, a.Clock.Now()); err != nil {
+		return res, fmt.Errorf("demo service brokering: %w", err)
+	}
 	return res, nil
 }
 
