@@ -23,6 +23,7 @@ import (
 	"kopit/internal/brokering"
 	"kopit/internal/demand"
 	"kopit/internal/events"
+	"kopit/internal/groups"
 	"kopit/internal/member"
 	"kopit/internal/platform/auth"
 	"kopit/internal/platform/clock"
@@ -57,6 +58,8 @@ type App struct {
 	Advice *advice.Service
 	// Events are conferences and meetings with registration.
 	Events *events.Service
+	// Groups are the knowledge exchange's working groups (Arbeitskreise).
+	Groups *groups.Service
 	// Brokering is the catalogue of members' and partners' IT services with inquiries and offers.
 	Brokering *brokering.Service
 	// SSO is single sign-on through members' identity providers.
@@ -188,6 +191,8 @@ func New(ctx context.Context, c Config, o Options) (*App, error) {
 
 	a.Advice = advice.NewService(a.DB, members, a.Outbox.Plain(), a.Catalog, a.Clock, c.BaseURL, store)
 	a.Events = events.NewService(a.DB, a.Outbox.Plain(), a.Catalog, a.Clock, c.BaseURL)
+	a.Groups = groups.NewService(a.DB, members, a.Outbox.Plain(), a.Catalog, a.Clock, c.BaseURL, store)
+	a.Advice.SetGroups(a.Groups)
 	a.Brokering = brokering.NewService(a.DB, members, a.Outbox.Plain(), a.Catalog, a.Clock, c.BaseURL)
 	if err := jobs.Register(a.Queue, &events.ReminderWorker{Service: a.Events}); err != nil {
 		return fail(err)
@@ -199,12 +204,12 @@ func New(ctx context.Context, c Config, o Options) (*App, error) {
 	}
 	a.SSO = sso.NewService(a.DB, ssoStore, a.Members, a.Auth, ssoSecrets, a.Clock, c.BaseURL)
 
-	tpl, err := web.ParseTemplates(webassets.Templates(), webassets.Static, member.Templates(), demand.Templates(), tender.Templates(), admin.Templates(), assembly.Templates(), agreement.Templates(), advice.Templates(), events.Templates(), brokering.Templates(), privacy.Templates(), sso.Templates())
+	tpl, err := web.ParseTemplates(webassets.Templates(), webassets.Static, member.Templates(), demand.Templates(), tender.Templates(), admin.Templates(), assembly.Templates(), agreement.Templates(), advice.Templates(), events.Templates(), groups.Templates(), brokering.Templates(), privacy.Templates(), sso.Templates())
 	if err != nil {
 		return fail(err)
 	}
 	a.Web = web.NewServer(a.Catalog, a.Log, tpl, a.Auth, web.Options{SecureCookies: c.SecureCookies, MaxBodyBytes: c.MaxBodyBytes})
-	a.Web.SetNav(slices.Concat(member.Nav(), demand.Nav(), tender.Nav(), assembly.Nav(), agreement.Nav(), advice.Nav(), events.Nav(), brokering.Nav(), admin.Nav()))
+	a.Web.SetNav(slices.Concat(member.Nav(), demand.Nav(), tender.Nav(), assembly.Nav(), agreement.Nav(), advice.Nav(), groups.Nav(), events.Nav(), brokering.Nav(), admin.Nav()))
 
 	memberHandlers := member.NewHandlers(a.Members, a.Web)
 	adminHandlers := admin.NewHandlers(a.DB, a.Web, a.Outbox, a.Clock)
@@ -219,13 +224,14 @@ func New(ctx context.Context, c Config, o Options) (*App, error) {
 	a.Web.AddPanel(adviceHandlers.Panel)
 	eventHandlers := events.NewHandlers(a.Events, a.Web)
 	a.Web.AddPanel(eventHandlers.Panel)
+	groupHandlers := groups.NewHandlers(a.Groups, a.Web)
 	brokeringHandlers := brokering.NewHandlers(a.Brokering, a.Web)
 	a.Web.AddPanel(brokeringHandlers.Panel)
 	a.Privacy = privacy.NewService(a.DB, a.Clock, a.Catalog, a.privacySubject, tender.PrivacySource{},
-		assembly.PrivacySource{}, advice.PrivacySource{}, events.PrivacySource{}, brokering.PrivacySource{})
+		assembly.PrivacySource{}, advice.PrivacySource{}, events.PrivacySource{}, groups.PrivacySource{}, brokering.PrivacySource{})
 	privacyHandlers := privacy.NewHandlers(a.Privacy, a.Web)
 	ssoHandlers := sso.NewHandlers(a.SSO, a.Web, c.SecureCookies)
-	a.Routes = slices.Concat(memberHandlers.Routes(), demandHandlers.Routes(), tenderHandlers.Routes(), assemblyHandlers.Routes(), agreementHandlers.Routes(), adviceHandlers.Routes(), eventHandlers.Routes(), brokeringHandlers.Routes(), privacyHandlers.Routes(), adminHandlers.Routes(), ssoHandlers.Routes())
+	a.Routes = slices.Concat(memberHandlers.Routes(), demandHandlers.Routes(), tenderHandlers.Routes(), assemblyHandlers.Routes(), agreementHandlers.Routes(), adviceHandlers.Routes(), eventHandlers.Routes(), groupHandlers.Routes(), brokeringHandlers.Routes(), privacyHandlers.Routes(), adminHandlers.Routes(), ssoHandlers.Routes())
 
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))

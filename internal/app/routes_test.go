@@ -348,6 +348,9 @@ func TestRouteRoleMatrix(t *testing.T) {
 	for _, r := range agreementRows(e.agreements()) {
 		rows = append(rows, row(r))
 	}
+	for _, r := range groupRows(e.groups()) {
+		rows = append(rows, row(r))
+	}
 	covered := map[string]bool{"POST /logout": true} // logout is tested on its own
 	for _, r := range rows {
 		covered[r.route] = true

@@ -57,6 +57,9 @@ func Load(ctx context.Context, a *app.App) (Result, error) {
 	if err := loadBrokering(ctx, a.Members, a.Brokering, a.Clock.Now()); err != nil {
 		return res, fmt.Errorf("demo service brokering: %w", err)
 	}
+	if err := loadGroups(ctx, a.Members, a.Groups, a.Advice); err != nil {
+		return res, fmt.Errorf("demo working groups: %w", err)
+	}
 	return res, nil
 }
 

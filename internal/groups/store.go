@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"time"
 
 	"kopit/internal/platform/db"
 	"kopit/internal/platform/errs"
@@ -22,18 +23,28 @@ func notFound(err error) error {
 }
 
 const groupColumns = `g.id, g.title, g.description, g.is_open, g.created_at,
-	(SELECT COUNT(*) FROM group_members m WHERE m.group_id = g.id),
-	(SELECT MAX(t.last_post_at) FROM group_threads t WHERE t.group_id = g.id)`
+	(SELECT COUNT(*) FROM group_members m WHERE m.group_id = g.id)`
 
 func scanGroup(row interface{ Scan(...any) error }) (Group, error) {
 	var g Group
-	var last sql.NullTime
-	err := row.Scan(&g.ID, &g.Title, &g.Description, &g.Open, &g.CreatedAt, &g.Members, &last)
-	if last.Valid {
-		t := last.Time.UTC()
-		g.LastActivity = &t
-	}
+	err := row.Scan(&g.ID, &g.Title, &g.Description, &g.Open, &g.CreatedAt, &g.Members)
 	return g, err
+}
+
+// withActivity sets the time of the group's latest post. It reads the column
+// itself (newest first, by the index on group and time) rather than MAX(),
+// which SQLite returns as text.
+func withActivity(ctx context.Context, q db.Querier, g *Group) error {
+	var last time.Time
+	err := q.QueryRowContext(ctx, "SELECT last_post_at FROM group_threads WHERE group_id = ? ORDER BY last_post_at DESC LIMIT 1", g.ID).Scan(&last)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil
+	}
+	if err == nil {
+		last = last.UTC()
+		g.LastActivity = &last
+	}
+	return err
 }
 
 // Groups lists every group by title: titles and descriptions are open to
@@ -52,13 +63,25 @@ func (Store) Groups(ctx context.Context, q db.Querier) ([]Group, error) {
 		}
 		out = append(out, g)
 	}
-	return out, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	rows.Close()
+	for i := range out {
+		if err := withActivity(ctx, q, &out[i]); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
 }
 
 // Group loads one group.
 func (Store) Group(ctx context.Context, q db.Querier, id string) (Group, error) {
 	g, err := scanGroup(q.QueryRowContext(ctx, "SELECT "+groupColumns+" FROM working_groups g WHERE g.id = ?", id))
-	return g, notFound(err)
+	if err != nil {
+		return g, notFound(err)
+	}
+	return g, withActivity(ctx, q, &g)
 }
 
 const memberColumns = "group_id, user_id, org_id, name, email, lang, moderator, notify, joined_at"
