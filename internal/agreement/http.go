@@ -320,9 +320,14 @@ func (h *Handlers) importCatalogue(w http.ResponseWriter, r *http.Request) error
 		if part.FileName() == "" {
 			return h.importRefused(w, r, "catalogue.error.no_file")
 		}
-		rep, err := h.svc.ImportCatalogue(r.Context(), web.Actor(r), r.PathValue("id"), part.FileName(), part)
+		rep, job, err := h.svc.StartImport(r.Context(), web.Actor(r), r.PathValue("id"), part.FileName(), part)
 		if err != nil {
 			return err
+		}
+		if job != nil {
+			// A large file: the import runs in the background; its page
+			// shows the progress and then the report.
+			return h.web.Redirect(w, r, "/agreements/"+r.PathValue("id")+"/import/"+job.ID, "catalogue.import.flash.queued")
 		}
 		code := http.StatusOK
 		if rep.Fatal != nil || rep.Imported() == 0 {
@@ -707,4 +712,35 @@ func (h *Handlers) saveSettings(w http.ResponseWriter, r *http.Request) error {
 		return nil
 	}
 	return h.web.Redirect(w, r, "/purchasing", "calloff.settings.flash.saved")
+}
+
+type importJobData struct {
+	Agreement Agreement
+	Job       ImportJob
+}
+
+// showImportJob shows a background import: while it runs, its progress (the
+// page asks the browser to reload itself with a Refresh header — no script,
+// as the CSP allows none — and offers a reload link); once done, the report
+// on the import page; a failed job says so.
+func (h *Handlers) showImportJob(w http.ResponseWriter, r *http.Request) error {
+	ag, job, err := h.svc.ImportJob(r.Context(), web.Actor(r), r.PathValue("id"), r.PathValue("job"))
+	if err != nil {
+		return err
+	}
+	if job.Status == JobDone {
+		code := http.StatusOK
+		if job.Report.Fatal != nil || job.Report.Imported() == 0 {
+			code = http.StatusUnprocessableEntity
+		}
+		return h.importPage(w, r, code, job.Report)
+	}
+	if job.Running() {
+		w.Header().Set("Refresh", "3")
+	}
+	p := h.web.NewPage(r, "catalogue.job.title", job.FileName)
+	p.Data = importJobData{Agreement: ag, Job: job}
+	h.web.ConsumeFlash(w, r)
+	h.web.Render(w, r, http.StatusOK, "catalogue_import_job", p)
+	return nil
 }

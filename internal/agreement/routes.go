@@ -38,6 +38,7 @@ func (h *Handlers) Routes() []web.Route {
 		{Method: "POST", Pattern: "/agreements/{id}/resume", Perm: auth.ManageAgreements, Handler: h.changeStatus(Resume)},
 		{Method: "POST", Pattern: "/agreements/{id}/end", Perm: auth.ManageAgreements, Handler: h.changeStatus(End)},
 		{Method: "GET", Pattern: "/agreements/{id}/import", Perm: auth.ImportCatalogues, Handler: h.importForm},
+		{Method: "GET", Pattern: "/agreements/{id}/import/{job}", Perm: auth.ImportCatalogues, Handler: h.showImportJob},
 		{Method: "POST", Pattern: "/agreements/{id}/import", Perm: auth.ImportCatalogues, Handler: h.importCatalogue, MaxBody: MaxImportBytes},
 		{Method: "GET", Pattern: "/catalogue", Perm: auth.ViewAgreements, Handler: h.searchCatalogue},
 		{Method: "GET", Pattern: "/cart", Perm: auth.CallOff, Handler: h.showCart},

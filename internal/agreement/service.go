@@ -71,6 +71,7 @@ type Service struct {
 	cat     *i18n.Catalog
 	clock   clock.Clock
 	baseURL string
+	jobs    *importJobs // nil: every import runs in the request
 }
 
 // NewService builds the service and, on SQLite, makes sure the full-text

@@ -73,6 +73,7 @@ func agreementRows(f agreementFixture) []matrixRow {
 		{"POST /agreements/{id}/end", nb + "/end", office("422")},
 		{"GET /agreements/{id}/import", nb + "/import", expect(403, "admin=200 pm=200 supplier=200 anon=303")},
 		{"GET /agreements/{id}/import", mon + "/import", expect(403, "admin=200 pm=200 supplier=404 anon=303")},
+		{"GET /agreements/{id}/import/{job}", nb + "/import/0000000000000000000000000z", expect(403, "admin=404 pm=404 supplier=404 anon=303")},
 		{"POST /agreements/{id}/import", nb + "/import", expect(403, "admin=422 pm=422 supplier=422 anon=303")},
 		{"GET /catalogue", "/catalogue?q=Notebooks", expect(403, ag)},
 		{"GET /cart", "/cart", buyers("200", "200")},

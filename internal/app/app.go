@@ -188,6 +188,13 @@ func New(ctx context.Context, c Config, o Options) (*App, error) {
 		a.Outbox.Plain(), a.Catalog, a.Clock, c.BaseURL); err != nil {
 		return fail(err)
 	}
+	// Catalogues above agreement.SyncImportBytes are imported by a job.
+	if err := a.Agreements.EnableImportJobs(a.Queue, filepath.Join(c.DataDir, "spool", "imports")); err != nil {
+		return fail(err)
+	}
+	if err := jobs.Register(a.Queue, &agreement.ImportWorker{Service: a.Agreements}); err != nil {
+		return fail(err)
+	}
 
 	a.Advice = advice.NewService(a.DB, members, a.Outbox.Plain(), a.Catalog, a.Clock, c.BaseURL, store)
 	a.Events = events.NewService(a.DB, a.Outbox.Plain(), a.Catalog, a.Clock, c.BaseURL)
