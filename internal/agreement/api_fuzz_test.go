@@ -66,13 +66,18 @@ func FuzzAPISubmitCallOff(f *testing.F) {
 		f.Add([]byte(s))
 	}
 	buyer := actor("org-a", "member_buyer")
-	f.Fuzz(func(t *testing.T, body []byte) {
+	post := func(body []byte) (*httptest.ResponseRecorder, error) {
 		r := httptest.NewRequest("POST", "/api/v1/calloffs", bytes.NewReader(body))
 		r.Header.Set("Content-Type", "application/json")
 		w := httptest.NewRecorder()
 		r.Body = http.MaxBytesReader(w, r.Body, 1<<20)
-		r = web.WithActor(r, buyer)
-		err := h.apiSubmit(w, r)
+		return w, h.apiSubmit(w, web.WithActor(r, buyer))
+	}
+	if _, err := post([]byte(valid(item(0, "1")))); err != nil {
+		f.Fatalf("a valid call-off is refused: %v", err)
+	}
+	f.Fuzz(func(t *testing.T, body []byte) {
+		w, err := post(body)
 		if err != nil {
 			var tooBig *http.MaxBytesError
 			e, ok := errs.As(err)
