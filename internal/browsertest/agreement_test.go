@@ -17,7 +17,10 @@ import (
 // "Dockingstation"), puts it into the cart and calls it off; the supplier
 // sees the call-off, confirms it and has kopit generate the XRechnung, which
 // passes the XRechnung validator; the agreement page shows the buyer's
-// remaining volume reduced by the call-off. axe runs on every page.
+// remaining volume reduced by the call-off; the dashboard shows the volume as
+// an SVG chart and a table; the office suspends the agreement with a reason
+// (refused without one), the buyer sees why, the office resumes it. axe runs
+// on every page.
 func TestAgreementJourney(t *testing.T) {
 	forEachDB(t, func(t *testing.T, k *kopit) {
 		ctx := context.Background()
@@ -85,5 +88,36 @@ func TestAgreementJourney(t *testing.T) {
 		b2.expectText("#calloff-status", "bestätigt")
 		b2.visit("/agreements/report", "call-off volume", 200)
 		b2.expectText("#report-total", "netto abgerufen")
+		// The dashboard draws the volume as SVG with a title and shows the
+		// same figures in a table.
+		b2.expectText("#chart-agreement-title", "Volumen je Rahmenvertrag")
+		if n := b2.count("#chart-agreement rect"); n == 0 || n != b2.count("#chart-agreement-table tbody tr") {
+			t.Errorf("chart bars %d, table rows %d", n, b2.count("#chart-agreement-table tbody tr"))
+		}
+		b2.expectText("#chart-agreement-table", "RV-2026-001")
+
+		// The office suspends the agreement (first without a reason: refused
+		// at the field), the buyer sees why, the office resumes it.
+		o := k.openWithin(t, 2*time.Minute)
+		o.login("vergabe@kop-it.example", demo.Password)
+		o.visit(agreementPath, "framework agreement for the office", 200)
+		suspend := `form[action="` + agreementPath + `/suspend"]`
+		o.submit(suspend+" button", "suspension without a reason", 422)
+		o.expectInvalid(suspend+` textarea[name="reason"]`, "f-reason-error")
+		o.fill(suspend+` textarea[name="reason"]`, "Rückruf wegen Akkudefekt")
+		o.submit(suspend+" button", "suspended agreement", 200)
+		o.expectText("#agreement-status", "ausgesetzt")
+		if _, err := k.Mail.waitForSubject(ctx, "einkauf@hzd.example", "ausgesetzt"); err != nil {
+			t.Errorf("mail about the suspension: %v", err)
+		}
+		b2.visit(agreementPath, "suspended agreement for the buyer", 200)
+		b2.expectText("#agreement-status", "Rückruf wegen Akkudefekt")
+		resume := `form[action="` + agreementPath + `/resume"]`
+		o.fill(resume+` textarea[name="reason"]`, "Ersatzgeräte geliefert")
+		o.submit(resume+" button", "resumed agreement", 200)
+		if o.count("#agreement-status") != 0 {
+			t.Error("the resumed agreement still shows a status notice")
+		}
+		o.expectText("#status-history", "Ersatzgeräte geliefert")
 	})
 }
