@@ -137,33 +137,37 @@ func refusal(action StatusAction, st Status) error {
 	return errs.E(errs.Conflict, "agreement.error.already_suspended")
 }
 
-// mailStatus tells the entitled members' buyers and administrators and the
-// supplier what happened and why.
+// mailStatus tells the entitled members' buyers and administrators, the
+// supplier's users and the agreement's contact person what happened and why.
 func (s *Service) mailStatus(ctx context.Context, tx *db.Tx, ag Agreement, ch StatusChange) error {
 	orgs := []string{ag.SupplierOrgID}
 	for _, m := range ag.Members {
 		orgs = append(orgs, m.OrgID)
 	}
 	sent := map[string]bool{}
+	send := func(email, name, lang string) error {
+		if email == "" || sent[email] {
+			return nil
+		}
+		sent[email] = true
+		key := "agreement.mail." + string(ch.To)
+		body := s.cat.T(lang, key+".body", name, ag.Reference, ag.Title, i18n.DateTime(lang, ch.ChangedAt), ch.Reason,
+			s.baseURL+"/agreements/"+ag.ID)
+		return s.mailer.Enqueue(ctx, tx, email, s.cat.T(lang, key+".subject", ag.Reference), body)
+	}
 	for _, org := range orgs {
 		contacts, err := s.dir.Contacts(ctx, org, auth.MemberAdmin, auth.MemberBuyer, auth.SupplierUser)
 		if err != nil {
 			return err
 		}
 		for _, ct := range contacts {
-			if ct.Email == "" || sent[ct.Email] {
-				continue
-			}
-			sent[ct.Email] = true
-			key := "agreement.mail." + string(ch.To)
-			body := s.cat.T(ct.Lang, key+".body", ct.Name, ag.Reference, ag.Title, i18n.DateTime(ct.Lang, ch.ChangedAt), ch.Reason,
-				s.baseURL+"/agreements/"+ag.ID)
-			if err := s.mailer.Enqueue(ctx, tx, ct.Email, s.cat.T(ct.Lang, key+".subject", ag.Reference), body); err != nil {
+			if err := send(ct.Email, ct.Name, ct.Lang); err != nil {
 				return err
 			}
 		}
 	}
-	return nil
+	// The supplier's contact person named in the agreement, as for call-offs.
+	return send(ag.ContactEmail, ag.ContactName, "de")
 }
 
 func insertStatusChange(ctx context.Context, tx *db.Tx, ch StatusChange) error {

@@ -60,7 +60,8 @@ func TestAgreementStatusChanges(t *testing.T) {
 			t.Fatalf("refused changes changed something: %s, %d → %d audit entries", status(), audits, auditRows(t, d))
 		}
 
-		// Suspend: mails go to both entitled members and the supplier.
+		// Suspend: mails go to both entitled members, the supplier and the
+		// agreement's contact person.
 		before := len(f.mails.sent)
 		if _, err := f.svc.ChangeStatus(ctx, office, f.ag.ID, Suspend, "Lieferengpass beim Hersteller"); err != nil {
 			t.Fatal(err)
@@ -68,7 +69,7 @@ func TestAgreementStatusChanges(t *testing.T) {
 		if status() != Suspended || auditRows(t, d) != audits+1 {
 			t.Fatalf("after suspend: %s, %d audit entries", status(), auditRows(t, d))
 		}
-		for _, addr := range []string{"einkauf@org-a.example", "einkauf@org-b.example", "vertrieb@muster-it.example"} {
+		for _, addr := range []string{"einkauf@org-a.example", "einkauf@org-b.example", "vertrieb@muster-it.example", "erika.muster@muster-it.example"} {
 			if f.mails.to(addr) == 0 {
 				t.Errorf("no mail to %s", addr)
 			}
@@ -76,8 +77,8 @@ func TestAgreementStatusChanges(t *testing.T) {
 		if f.mails.to("einkauf@org-c.example") != 0 {
 			t.Error("a member that is not entitled was mailed")
 		}
-		if len(f.mails.sent)-before != 3 {
-			t.Errorf("%d mails, want 3: %v", len(f.mails.sent)-before, f.mails.sent[before:])
+		if len(f.mails.sent)-before != 4 {
+			t.Errorf("%d mails, want 4: %v", len(f.mails.sent)-before, f.mails.sent[before:])
 		}
 		called, _, _, _ := totals(t, d, f.ag.ID)
 		_, err := f.svc.SubmitCallOff(ctx, buyer, order1(f, f.items[0], "1"))
