@@ -619,7 +619,7 @@ func (h *Handlers) action(w http.ResponseWriter, r *http.Request, flash string, 
 }
 
 func (h *Handlers) approve(w http.ResponseWriter, r *http.Request) error {
-	return h.action(w, r, "calloff.flash.approved", func(a *auth.Actor, id string) error { return h.svc.Approve(r.Context(), a, id) })
+	return h.action(w, r, "calloff.flash.approved", func(a *auth.Actor, id string) error { return h.svc.ApproveCallOff(r.Context(), a, id) })
 }
 
 func (h *Handlers) decline(w http.ResponseWriter, r *http.Request) error {

@@ -238,3 +238,23 @@ func (s *Service) SubmitCallOff(ctx context.Context, a *auth.Actor, in OrderInpu
 	}
 	return c, nil
 }
+
+// ApproveCallOff gives the second approval of a call-off (see Approve) unless
+// its agreement is suspended or has ended meanwhile: the approval is what
+// sends the order to the supplier, so it is refused like a new call-off, with
+// the date and the reason. (Approve itself does not look at the agreement's
+// status; this check runs just before it, so an agreement suspended in the
+// same instant can still let one approval through — see the report of
+// issue 5 for the in-transaction check that closes the gap.)
+func (s *Service) ApproveCallOff(ctx context.Context, a *auth.Actor, id string) error {
+	if c, err := s.memberCallOff(ctx, a, id); err == nil {
+		var st Status
+		if err := s.db.QueryRowContext(ctx, "SELECT status FROM agreements WHERE id = ?", c.AgreementID).Scan(&st); err != nil {
+			return err
+		}
+		if st != Active && c.Status == AwaitingApproval {
+			return s.explainRefusal(ctx, errs.E(errs.Conflict, "calloff.error.not_active"), c.AgreementID, a.Lang)
+		}
+	}
+	return s.Approve(ctx, a, id)
+}

@@ -173,3 +173,38 @@ func TestReportPeriod(t *testing.T) {
 		}
 	}
 }
+
+// TestApprovalRefusedWhileSuspended: a call-off waiting for its second
+// approval cannot be approved (and so sent to the supplier) while the
+// agreement is suspended; after the resumption it can.
+func TestApprovalRefusedWhileSuspended(t *testing.T) {
+	testkit.ForEachDB(t, func(t *testing.T, d *db.DB) {
+		f := newFixture(t, d)
+		ctx := t.Context()
+		if _, err := f.svc.SaveSettings(ctx, actor("org-a", "member_admin"), "500", ""); err != nil {
+			t.Fatal(err)
+		}
+		c, err := f.svc.SubmitCallOff(ctx, actor("org-a", "member_buyer"), order1(f, f.items[0], "1"))
+		if err != nil || c.Status != AwaitingApproval {
+			t.Fatalf("call-off: %+v %v", c, err)
+		}
+		if _, err := f.svc.ChangeStatus(ctx, office, f.ag.ID, Suspend, "Prüfung der Preise"); err != nil {
+			t.Fatal(err)
+		}
+		approver := actor("org-a", "member_buyer")
+		err = f.svc.ApproveCallOff(ctx, approver, c.ID)
+		if e, _ := errs.As(err); e == nil || e.Key != "calloff.error.suspended" {
+			t.Errorf("approval while suspended: %v", err)
+		}
+		var st CallOffStatus
+		if err := d.QueryRowContext(ctx, "SELECT status FROM calloffs WHERE id = ?", c.ID).Scan(&st); err != nil || st != AwaitingApproval {
+			t.Errorf("call-off after the refused approval: %s %v", st, err)
+		}
+		if _, err := f.svc.ChangeStatus(ctx, office, f.ag.ID, Resume, "Preise geprüft"); err != nil {
+			t.Fatal(err)
+		}
+		if err := f.svc.ApproveCallOff(ctx, approver, c.ID); err != nil {
+			t.Errorf("approval after the resumption: %v", err)
+		}
+	})
+}
