@@ -34,6 +34,7 @@ import (
 	"kopit/internal/platform/mail"
 	"kopit/internal/platform/web"
 	"kopit/internal/privacy"
+	"kopit/internal/search"
 	"kopit/internal/sso"
 	"kopit/internal/tender"
 	webassets "kopit/web"
@@ -66,6 +67,8 @@ type App struct {
 	SSO *sso.Service
 	// Privacy answers data subjects' requests (copy, erasure).
 	Privacy *privacy.Service
+	// Search finds articles, services, templates, events and threads.
+	Search *search.Index
 	Queue   *jobs.Queue
 	Outbox  *mail.Outbox
 	Web     *web.Server
@@ -198,9 +201,9 @@ func New(ctx context.Context, c Config, o Options) (*App, error) {
 
 	a.Advice = advice.NewService(a.DB, members, a.Outbox.Plain(), a.Catalog, a.Clock, c.BaseURL, store)
 	a.Events = events.NewService(a.DB, a.Outbox.Plain(), a.Catalog, a.Clock, c.BaseURL)
+	a.Brokering = brokering.NewService(a.DB, members, a.Outbox.Plain(), a.Catalog, a.Clock, c.BaseURL)
 	a.Groups = groups.NewService(a.DB, members, a.Outbox.Plain(), a.Catalog, a.Clock, c.BaseURL, store)
 	a.Advice.SetGroups(a.Groups)
-	a.Brokering = brokering.NewService(a.DB, members, a.Outbox.Plain(), a.Catalog, a.Clock, c.BaseURL)
 	if err := jobs.Register(a.Queue, &events.ReminderWorker{Service: a.Events}); err != nil {
 		return fail(err)
 	}
@@ -211,12 +214,12 @@ func New(ctx context.Context, c Config, o Options) (*App, error) {
 	}
 	a.SSO = sso.NewService(a.DB, ssoStore, a.Members, a.Auth, ssoSecrets, a.Clock, c.BaseURL)
 
-	tpl, err := web.ParseTemplates(webassets.Templates(), webassets.Static, member.Templates(), demand.Templates(), tender.Templates(), admin.Templates(), assembly.Templates(), agreement.Templates(), advice.Templates(), events.Templates(), groups.Templates(), brokering.Templates(), privacy.Templates(), sso.Templates())
+	tpl, err := web.ParseTemplates(webassets.Templates(), webassets.Static, member.Templates(), demand.Templates(), tender.Templates(), admin.Templates(), assembly.Templates(), agreement.Templates(), advice.Templates(), events.Templates(), brokering.Templates(), groups.Templates(), privacy.Templates(), sso.Templates(), search.Templates())
 	if err != nil {
 		return fail(err)
 	}
 	a.Web = web.NewServer(a.Catalog, a.Log, tpl, a.Auth, web.Options{SecureCookies: c.SecureCookies, MaxBodyBytes: c.MaxBodyBytes})
-	a.Web.SetNav(slices.Concat(member.Nav(), demand.Nav(), tender.Nav(), assembly.Nav(), agreement.Nav(), advice.Nav(), groups.Nav(), events.Nav(), brokering.Nav(), admin.Nav()))
+	a.Web.SetNav(slices.Concat(member.Nav(), demand.Nav(), tender.Nav(), assembly.Nav(), agreement.Nav(), advice.Nav(), groups.Nav(), events.Nav(), brokering.Nav(), search.Nav(), admin.Nav()))
 
 	memberHandlers := member.NewHandlers(a.Members, a.Web)
 	adminHandlers := admin.NewHandlers(a.DB, a.Web, a.Outbox, a.Clock)
@@ -231,14 +234,22 @@ func New(ctx context.Context, c Config, o Options) (*App, error) {
 	a.Web.AddPanel(adviceHandlers.Panel)
 	eventHandlers := events.NewHandlers(a.Events, a.Web)
 	a.Web.AddPanel(eventHandlers.Panel)
-	groupHandlers := groups.NewHandlers(a.Groups, a.Web)
 	brokeringHandlers := brokering.NewHandlers(a.Brokering, a.Web)
 	a.Web.AddPanel(brokeringHandlers.Panel)
+	groupHandlers := groups.NewHandlers(a.Groups, a.Web)
 	a.Privacy = privacy.NewService(a.DB, a.Clock, a.Catalog, a.privacySubject, tender.PrivacySource{},
-		assembly.PrivacySource{}, advice.PrivacySource{}, events.PrivacySource{}, groups.PrivacySource{}, brokering.PrivacySource{})
+		assembly.PrivacySource{}, advice.PrivacySource{}, events.PrivacySource{}, brokering.PrivacySource{}, groups.PrivacySource{})
 	privacyHandlers := privacy.NewHandlers(a.Privacy, a.Web)
+	memberships := func(ctx context.Context, userID string) ([]string, error) {
+		return a.Groups.Store().GroupIDs(ctx, a.DB, userID)
+	}
+	if a.Search, err = search.NewIndex(ctx, a.DB, memberships, advice.ArticleSource{DB: a.DB}, brokering.SearchSource{DB: a.DB},
+		advice.TemplateSource{DB: a.DB}, events.SearchSource{DB: a.DB}, groups.SearchSource{DB: a.DB}); err != nil {
+		return fail(err)
+	}
+	searchHandlers := search.NewHandlers(a.Search, a.Web)
 	ssoHandlers := sso.NewHandlers(a.SSO, a.Web, c.SecureCookies)
-	a.Routes = slices.Concat(memberHandlers.Routes(), demandHandlers.Routes(), tenderHandlers.Routes(), assemblyHandlers.Routes(), agreementHandlers.Routes(), adviceHandlers.Routes(), eventHandlers.Routes(), groupHandlers.Routes(), brokeringHandlers.Routes(), privacyHandlers.Routes(), adminHandlers.Routes(), ssoHandlers.Routes())
+	a.Routes = slices.Concat(memberHandlers.Routes(), demandHandlers.Routes(), tenderHandlers.Routes(), assemblyHandlers.Routes(), agreementHandlers.Routes(), adviceHandlers.Routes(), eventHandlers.Routes(), brokeringHandlers.Routes(), groupHandlers.Routes(), privacyHandlers.Routes(), searchHandlers.Routes(), adminHandlers.Routes(), ssoHandlers.Routes())
 
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))

@@ -264,6 +264,8 @@ func TestRouteRoleMatrix(t *testing.T) {
 		// registers, then cancels, so the session rows find no confirmed
 		// registration); the office organises; calendars need no login.
 		{"GET /events", "/events", expect(200, "supplier=403 anon=303")},
+		// Search across the member services: everyone signed in; each finds what its audience allows.
+		{"GET /suche", "/suche?q=Vertrag", expect(200, "anon=303")},
 		{"GET /events/new", "/events/new", expect(403, "admin=200 anon=303")},
 		{"POST /events", "/events", expect(403, "admin=422 anon=303")},
 		{"POST /events/feed", "/events/feed", expect(200, "supplier=403 anon=303")},
@@ -316,6 +318,7 @@ func TestRouteRoleMatrix(t *testing.T) {
 		// Browser sessions cannot use the API: it takes tokens only (see TestAPI).
 		{"GET /api/v1/organisations", "/api/v1/organisations", expect(401, "")},
 		{"GET /api/v1/users", "/api/v1/users", expect(401, "")},
+		{"GET /api/v1/search", "/api/v1/search?q=Vertrag", expect(401, "")},
 		{"GET /api/v1/projects", "/api/v1/projects", expect(401, "")},
 		{"GET /api/v1/calls", "/api/v1/calls", expect(401, "")},
 		{"GET /api/v1/calls/{id}", "/api/v1" + call, expect(401, "")},

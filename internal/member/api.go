@@ -2,7 +2,6 @@ package member
 
 import (
 	"net/http"
-	"strconv"
 	"time"
 
 	"kopit/internal/platform/auth"
@@ -60,30 +59,8 @@ func orgJSON(o Organisation) OrganisationJSON {
 	return j
 }
 
-// paging reads limit (1–200, default 50) and offset; bad values are a field error.
-func paging(r *http.Request) (limit, offset int, err error) {
-	v := errs.Validation{}
-	limit, offset = 50, 0
-	q := r.URL.Query()
-	if s := q.Get("limit"); s != "" {
-		n, perr := strconv.Atoi(s)
-		if perr != nil || n < 1 || n > 200 {
-			v.Add("limit", "error.limit")
-		}
-		limit = n
-	}
-	if s := q.Get("offset"); s != "" {
-		n, perr := strconv.Atoi(s)
-		if perr != nil || n < 0 {
-			v.Add("offset", "error.offset")
-		}
-		offset = n
-	}
-	return limit, offset, v.Err()
-}
-
 func (h *Handlers) apiOrganisations(w http.ResponseWriter, r *http.Request) error {
-	limit, offset, err := paging(r)
+	limit, offset, err := web.Paging(r)
 	if err != nil {
 		return err
 	}
@@ -105,7 +82,7 @@ func (h *Handlers) apiOrganisations(w http.ResponseWriter, r *http.Request) erro
 }
 
 func (h *Handlers) apiUsers(w http.ResponseWriter, r *http.Request) error {
-	limit, offset, err := paging(r)
+	limit, offset, err := web.Paging(r)
 	if err != nil {
 		return err
 	}

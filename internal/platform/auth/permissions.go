@@ -148,3 +148,14 @@ func init() {
 		}
 	}
 }
+
+// Search across the member services is open to everyone signed in; what each
+// finds is decided per document (public, members only, a working group's
+// members), not by this permission.
+const Search Permission = "search.use"
+
+func init() {
+	for role := range grants {
+		grants[role][Search] = ReachOwn
+	}
+}

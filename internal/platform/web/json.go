@@ -6,6 +6,7 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"strconv"
 
 	"kopit/internal/platform/errs"
 )
@@ -34,4 +35,27 @@ func DecodeJSON(r *http.Request, v any) error {
 		return errs.E(errs.Invalid, "error.json_nul")
 	}
 	return nil
+}
+
+// Paging reads an API list's ?limit= (1–200, default 50) and ?offset= (≥ 0);
+// a bad value is a validation error at that parameter.
+func Paging(r *http.Request) (limit, offset int, err error) {
+	v := errs.Validation{}
+	limit, offset = 50, 0
+	q := r.URL.Query()
+	if s := q.Get("limit"); s != "" {
+		n, perr := strconv.Atoi(s)
+		if perr != nil || n < 1 || n > 200 {
+			v.Add("limit", "error.limit")
+		}
+		limit = n
+	}
+	if s := q.Get("offset"); s != "" {
+		n, perr := strconv.Atoi(s)
+		if perr != nil || n < 0 {
+			v.Add("offset", "error.offset")
+		}
+		offset = n
+	}
+	return limit, offset, v.Err()
 }
