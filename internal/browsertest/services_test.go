@@ -77,6 +77,11 @@ func TestLegalAdviceJourney(t *testing.T) {
 		if page := o.text("main"); strings.Contains(page, "Hessische Zentrale") || !strings.Contains(page, "§ 97 Abs. 4 GWB") {
 			t.Errorf("published article: %.400s", page)
 		}
+		// The search across all member services finds it too, by other word forms.
+		o.visit("/suche", "search", 200)
+		o.fill("#f-q", "Losaufteilungen Druckern")
+		o.submit(`form[action="/suche"] button`, "search results", 200)
+		o.submit(`main a[href="`+article+`"]`, "the published article from the search", 200)
 		o.visit(question, "another member's question", 404)
 		o.visit("/vertragsvorlagen", "contract templates", 200)
 	})
