@@ -539,3 +539,89 @@ func TestDemoGroupsLoadOnce(t *testing.T) {
 		}
 	}
 }
+
+// A person's copy of their data holds their memberships, threads and posts;
+// erasing them keeps the discussion under the pseudonym and ends the
+// memberships, so no more mails go out to them.
+func TestGroupsInPrivacyCopyAndErasure(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, e *env) {
+		ctx := context.Background()
+		const who = "einkauf@wiesbaden.example"
+		c := e.copyOf(who, "/profile/data")
+		if rows := section(c, "groups.memberships"); len(rows) != 1 || rows[0]["group"] != demo.GroupInvoice {
+			t.Errorf("memberships in the copy: %v", rows)
+		}
+		if rows := section(c, "groups.posts"); len(rows) != 1 || !strings.Contains(rows[0]["body"].(string), "Übergangsfrist") {
+			t.Errorf("posts in the copy: %v", rows)
+		}
+		if rows := section(c, "groups.threads"); len(rows) != 1 {
+			t.Errorf("threads in the copy: %v", rows)
+		}
+		id := e.user(who)
+		if code, _ := e.do(e.client("admin@kop-it.example"), "POST", "/users/"+id+"/erase", url.Values{"reason": {"Antrag"}}); code != 303 {
+			t.Fatalf("erase: %d", code)
+		}
+		for _, q := range []string{
+			"SELECT COUNT(*) FROM group_members WHERE user_id = ? OR email = ?",
+			"SELECT COUNT(*) FROM group_posts WHERE author_id = ? AND author_name = ?",
+			"SELECT COUNT(*) FROM group_threads WHERE author_id = ? AND author_name = ?",
+		} {
+			var n int
+			if err := e.app.DB.QueryRowContext(ctx, q, id, "Einkauf Wiesbaden").Scan(&n); err != nil || n != 0 {
+				t.Errorf("%s: %d (err %v)", q, n, err)
+			}
+		}
+		var posts int
+		if err := e.app.DB.QueryRowContext(ctx, "SELECT COUNT(*) FROM group_posts WHERE author_id = ?", id).Scan(&posts); err != nil || posts != 1 {
+			t.Errorf("the post is gone: %d (err %v)", posts, err)
+		}
+	})
+}
+
+// Two moderators leaving at once: one of them stays (the group keeps a
+// moderator); the same member joining twice at once is one membership.
+func TestGroupMembershipUnderConcurrency(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, e *env) {
+		ctx := context.Background()
+		f := e.groups()
+		hw := f.hardware // moderators: vergabe@kop-it and einkauf@uni-frankfurt
+		mods := []*auth.Actor{e.actor("vergabe@kop-it.example"), e.actor("einkauf@uni-frankfurt.example")}
+		errs := make(chan error, 2)
+		for _, a := range mods {
+			go func() { errs <- e.app.Groups.Leave(ctx, a, hw) }()
+		}
+		ok := 0
+		for range mods {
+			if err := <-errs; err == nil {
+				ok++
+			} else if !strings.Contains(err.Error(), "last_moderator") {
+				t.Errorf("leave: %v", err)
+			}
+		}
+		var n int
+		if err := e.app.DB.QueryRowContext(ctx, "SELECT COUNT(*) FROM group_members WHERE group_id = ? AND moderator = TRUE", hw).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		if ok != 1 || n != 1 {
+			t.Errorf("%d moderators left, %d remain", ok, n)
+		}
+
+		kassel := e.actor("einkauf@kassel.example")
+		const tries = 8
+		joined := make(chan error, tries)
+		for range tries {
+			go func() { joined <- e.app.Groups.Join(ctx, kassel, hw) }()
+		}
+		ok = 0
+		for range tries {
+			if err := <-joined; err == nil {
+				ok++
+			} else if !strings.Contains(err.Error(), "already_member") {
+				t.Errorf("join: %v", err)
+			}
+		}
+		if ok != 1 {
+			t.Errorf("%d joins succeeded, want 1", ok)
+		}
+	})
+}
