@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 
+	"kopit/internal/member"
 	"kopit/internal/platform/audit"
 	"kopit/internal/platform/auth"
 	"kopit/internal/platform/db"
@@ -149,6 +150,21 @@ func (s *Service) Submit(ctx context.Context, a *auth.Actor, in OrderInput) (Cal
 		OrgID: a.OrgID, Status: Submitted, DeliveryAddress: strings.TrimSpace(in.DeliveryAddress), CostCentre: strings.TrimSpace(in.CostCentre),
 		BuyerReference: settings.BuyerReference, Note: trimmed(strings.TrimSpace(in.Note), 2000), CreatedBy: a.UserID, CreatedAt: now, UpdatedAt: now}
 	c.Number = fmt.Sprintf("AB-%d-%s", now.Year(), strings.ToUpper(c.ID[len(c.ID)-8:]))
+	// Whom to mail is read before the transaction: a read on another pool
+	// connection while the transaction holds the agreement's row lock
+	// deadlocked PostgreSQL's pool under 64 concurrent call-offs (every
+	// connection in a transaction waiting for the lock, the lock's holder
+	// waiting for a connection).
+	supplierTo, err := s.dir.Contacts(ctx, ag.SupplierOrgID, auth.SupplierUser)
+	if err != nil {
+		return CallOff{}, err
+	}
+	var approversTo []member.Contact
+	if settings.ApprovalCents > 0 {
+		if approversTo, err = s.dir.Contacts(ctx, a.OrgID, auth.MemberAdmin, auth.MemberBuyer); err != nil {
+			return CallOff{}, err
+		}
+	}
 	err = s.db.InTx(ctx, func(tx *db.Tx) error {
 		c.Lines, c.TotalCents = nil, 0
 		for i, itemID := range order {
@@ -199,10 +215,10 @@ func (s *Service) Submit(ctx context.Context, a *auth.Actor, in OrderInput) (Cal
 			}
 		}
 		if c.Status == Submitted {
-			if err := s.mailSupplier(ctx, tx, ag, c); err != nil {
+			if err := s.mailSupplier(ctx, tx, ag, c, supplierTo); err != nil {
 				return err
 			}
-		} else if err := s.mailOrg(ctx, tx, a.OrgID, "calloff.mail.approval", c, auth.MemberAdmin, auth.MemberBuyer); err != nil {
+		} else if err := s.mailOrg(ctx, tx, approversTo, "calloff.mail.approval", c); err != nil {
 			return err
 		}
 		return audit.Record(ctx, tx, now, a, a.OrgID, "calloff.submitted", "calloff", c.ID, map[string]any{
@@ -214,13 +230,9 @@ func (s *Service) Submit(ctx context.Context, a *auth.Actor, in OrderInput) (Cal
 	return c, nil
 }
 
-// mailSupplier tells the supplier's users (and the agreement's contact)
-// about a call-off to confirm.
-func (s *Service) mailSupplier(ctx context.Context, tx *db.Tx, ag Agreement, c CallOff) error {
-	contacts, err := s.dir.Contacts(ctx, ag.SupplierOrgID, auth.SupplierUser)
-	if err != nil {
-		return err
-	}
+// mailSupplier tells the supplier's users (contacts, read before the
+// transaction) and the agreement's contact about a call-off to confirm.
+func (s *Service) mailSupplier(ctx context.Context, tx *db.Tx, ag Agreement, c CallOff, contacts []member.Contact) error {
 	sent := map[string]bool{}
 	send := func(email, name, lang string) error {
 		if email == "" || sent[email] {
@@ -239,12 +251,9 @@ func (s *Service) mailSupplier(ctx context.Context, tx *db.Tx, ag Agreement, c C
 	return send(ag.ContactEmail, ag.ContactName, "de")
 }
 
-// mailOrg writes to a member's users with the given roles.
-func (s *Service) mailOrg(ctx context.Context, tx *db.Tx, orgID, keyPrefix string, c CallOff, roles ...auth.Role) error {
-	contacts, err := s.dir.Contacts(ctx, orgID, roles...)
-	if err != nil {
-		return err
-	}
+// mailOrg writes to a member's users (contacts, read before the
+// transaction).
+func (s *Service) mailOrg(ctx context.Context, tx *db.Tx, contacts []member.Contact, keyPrefix string, c CallOff) error {
 	for _, ct := range contacts {
 		body := s.cat.T(ct.Lang, keyPrefix+".body", ct.Name, c.Number, money.FormatCents(c.TotalCents, ct.Lang)+" €", c.Reason,
 			s.baseURL+"/calloffs/"+c.ID)
@@ -321,13 +330,17 @@ func (s *Service) Approve(ctx context.Context, a *auth.Actor, id string) error {
 	if err != nil {
 		return err
 	}
+	to, err := s.dir.Contacts(ctx, ag.SupplierOrgID, auth.SupplierUser)
+	if err != nil {
+		return err
+	}
 	now := s.clock.Now()
 	return s.db.InTx(ctx, func(tx *db.Tx) error {
 		if err := s.store.setStatus(ctx, tx, c.ID, []CallOffStatus{AwaitingApproval}, Submitted, ", approved_by = ?, approved_at = ?, updated_at = ?",
 			a.UserID, now, now); err != nil {
 			return err
 		}
-		if err := s.mailSupplier(ctx, tx, ag, c); err != nil {
+		if err := s.mailSupplier(ctx, tx, ag, c, to); err != nil {
 			return err
 		}
 		return audit.Record(ctx, tx, now, a, c.OrgID, "calloff.approved", "calloff", c.ID, map[string]any{"number": c.Number})
@@ -360,13 +373,17 @@ func (s *Service) Confirm(ctx context.Context, a *auth.Actor, id string) error {
 	if err != nil {
 		return err
 	}
+	to, err := s.dir.Contacts(ctx, c.OrgID, auth.MemberBuyer)
+	if err != nil {
+		return err
+	}
 	now := s.clock.Now()
 	return s.db.InTx(ctx, func(tx *db.Tx) error {
 		if err := s.store.setStatus(ctx, tx, c.ID, []CallOffStatus{Submitted}, Confirmed, ", decided_by = ?, decided_at = ?, updated_at = ?",
 			a.UserID, now, now); err != nil {
 			return err
 		}
-		if err := s.mailOrg(ctx, tx, c.OrgID, "calloff.mail.confirmed", c, auth.MemberBuyer); err != nil {
+		if err := s.mailOrg(ctx, tx, to, "calloff.mail.confirmed", c); err != nil {
 			return err
 		}
 		return audit.Record(ctx, tx, now, a, c.OrgID, "calloff.confirmed", "calloff", c.ID, map[string]any{"number": c.Number})
@@ -383,6 +400,10 @@ func (s *Service) Reject(ctx context.Context, a *auth.Actor, id, reason string) 
 	if err != nil {
 		return err
 	}
+	to, err := s.dir.Contacts(ctx, c.OrgID, auth.MemberBuyer)
+	if err != nil {
+		return err
+	}
 	now := s.clock.Now()
 	c.Reason = reason
 	return s.db.InTx(ctx, func(tx *db.Tx) error {
@@ -393,7 +414,7 @@ func (s *Service) Reject(ctx context.Context, a *auth.Actor, id, reason string) 
 		if err := release(ctx, tx, c.AgreementID, c.OrgID, c.TotalCents); err != nil {
 			return err
 		}
-		if err := s.mailOrg(ctx, tx, c.OrgID, "calloff.mail.rejected", c, auth.MemberBuyer); err != nil {
+		if err := s.mailOrg(ctx, tx, to, "calloff.mail.rejected", c); err != nil {
 			return err
 		}
 		return audit.Record(ctx, tx, now, a, c.OrgID, "calloff.rejected", "calloff", c.ID,

@@ -67,7 +67,13 @@ func (Store) Agreement(ctx context.Context, q db.Querier, v viewer, id string) (
 	if err != nil {
 		return a, err
 	}
-	rows, err := q.QueryContext(ctx, "SELECT org_id, max_cents, called_cents FROM agreement_members WHERE agreement_id = ? ORDER BY org_id", id)
+	// A member sees its own quota, not the other members': read only its
+	// row (a call-off loads the agreement, which may have hundreds).
+	memberSQL, memberArgs := "SELECT org_id, max_cents, called_cents FROM agreement_members WHERE agreement_id = ?", []any{id}
+	if !v.all && !v.supplier {
+		memberSQL, memberArgs = memberSQL+" AND org_id = ?", append(memberArgs, v.orgID)
+	}
+	rows, err := q.QueryContext(ctx, memberSQL+" ORDER BY org_id", memberArgs...)
 	if err != nil {
 		return a, err
 	}
@@ -77,10 +83,7 @@ func (Store) Agreement(ctx context.Context, q db.Querier, v viewer, id string) (
 		if err := rows.Scan(&m.OrgID, &m.MaxCents, &m.CalledCents); err != nil {
 			return a, err
 		}
-		// A member sees its own quota, not the other members'.
-		if v.all || v.supplier || m.OrgID == v.orgID {
-			a.Members = append(a.Members, m)
-		}
+		a.Members = append(a.Members, m)
 	}
 	if err := rows.Err(); err != nil {
 		return a, err

@@ -333,6 +333,10 @@ func (o *Options) runEngine(ctx context.Context, p *progress, engine, dir string
 	if ds.Assembly != nil {
 		er.Dataset.Voters = len(ds.Assembly.Voters)
 	}
+	er.Dataset.Assemblies = ds.Assemblies
+	if ad := ds.Agreements; ad != nil {
+		er.Dataset.Agreements, er.Dataset.CatalogueItems, er.Dataset.CatalogueSeconds = len(ad.IDs), agreementItems(ad), ad.ImportSeconds
+	}
 	for _, l := range ds.Project.Lots {
 		er.Dataset.Items += len(l.Items)
 	}
@@ -372,7 +376,11 @@ func (o *Options) runEngine(ctx context.Context, p *progress, engine, dir string
 		return fail(err)
 	}
 
-	env := &Env{Engine: engine, App: a, BaseURL: srv.URL(), Data: ds, Scale: o.Scale}
+	env := &Env{Engine: engine, App: a, BaseURL: srv.URL(), Data: ds, Scale: o.Scale, Dir: dir, DataDir: c.DataDir, DatabaseURL: c.DatabaseURL,
+		ExeEnv: o.ExeEnv}
+	if o.CPUProfile == "" {
+		env.Exe = o.Exe
+	}
 	for _, f := range scenarios() {
 		sc := f()
 		if len(o.Only) > 0 && !slices.Contains(o.Only, sc.Name) {
@@ -448,6 +456,12 @@ func (o *Options) runScenario(ctx context.Context, p *progress, env *Env, sc *Sc
 	if err := errors.Join(broken...); err != nil {
 		res.Check = err.Error()
 		p.line("%s · %s: INVARIANT BROKEN: %v", env.Engine, sc.Name, oneLine(err.Error()))
+	}
+	if sc.Report != nil {
+		sc.Report(&res)
+		if res.Note != "" {
+			p.line("%s · %s: %s", env.Engine, sc.Name, res.Note)
+		}
 	}
 	if res.DBSizeBytes, err = dbSize(ctx, env.App.DB, dbTarget); err != nil {
 		res.Check += "; database size: " + err.Error()

@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strings"
 	"syscall"
+	"runtime"
 	"testing"
 	"time"
 
@@ -49,7 +50,8 @@ func TestQuickRun(t *testing.T) {
 	o := bench.Defaults(true)
 	o.Exe, o.ExeEnv = os.Args[0], []string{childEnv}
 	o.Clients, o.Duration, o.Warmup, o.Requests = 4, time.Second, 100*time.Millisecond, 4
-	o.Scale = bench.Scale{Members: 20, Users: 80, Suppliers: 3, Lots: 2, Items: 2, LoginUsers: 2, Tenders: 2, Bids: 8, Voters: 8}
+	o.Scale = bench.Scale{Members: 20, Users: 80, Suppliers: 3, Lots: 2, Items: 2, LoginUsers: 2, Tenders: 2, Bids: 8, Voters: 8,
+		Agreements: 3, Catalogue: 600, Assemblies: 2, Calloffs: 200, Import: 500}
 	o.Dir = t.TempDir()
 	o.Command, o.Version = "go test ./internal/bench", "test"
 	var progress bytes.Buffer
@@ -98,16 +100,27 @@ func TestQuickRun(t *testing.T) {
 		if !slices.Equal(names, bench.ScenarioNames()) {
 			t.Errorf("%s ran %v, want %v", e.Engine, names, bench.ScenarioNames())
 		}
-		// The bid burst's bidders (8 bids over 4 lots: 2), the voters (8) and the board user come on top of the scale's users and suppliers.
-		if d := e.Dataset; d.Members != 20 || d.Users != 91 || d.Suppliers != 3 || d.Organisations != 34 || d.Items != 4 || d.Tenders != 2 || d.Bidders != 2 || d.Voters != 8 {
+		// The bid burst's bidders (8 bids over 4 lots: 2) and the voters (8) come on top of the scale's users and suppliers;
+		// the board user who convenes the assemblies is one of the 80.
+		if d := e.Dataset; d.Members != 20 || d.Users != 90 || d.Suppliers != 3 || d.Organisations != 34 || d.Items != 4 || d.Tenders != 2 || d.Bidders != 2 || d.Voters != 8 ||
+			d.Agreements != 3 || d.CatalogueItems != 600 || d.Assemblies != 2 {
 			t.Errorf("%s dataset: %+v", e.Engine, d)
+		}
+		for _, res := range e.Results {
+			if res.Scenario != "catalogue_import" {
+				continue
+			}
+			if f := res.Import; f == nil || f.Products != 500 || f.Seconds <= 0 || f.FileBytes <= 0 || (f.PeakRSSBytes <= 0 && runtime.GOOS == "linux") {
+				t.Errorf("%s import figures: %+v", e.Engine, f)
+			}
 		}
 	}
 
 	md := r.Markdown()
 	for _, want := range []string{"# Benchmarks", "`go test ./internal/bench`", "| scenario | clients | requests | req/s |",
-		"| hello |", "## SQLite", "## Not yet measured", "| bid_burst |", "| vote_burst |", "| catalogue_search |",
-		"| calloff_contention |", "| html_tenders |", "| html_agreement |", "HTML pages p99 < 50 ms", "not yet measurable"} {
+		"| hello |", "## SQLite", "| bid_burst |", "| vote_burst |", "| catalogue_search |",
+		"| calloff_contention |", "| html_tenders |", "| html_agreement |", "| catalogue_import |", "HTML pages p99 < 50 ms",
+		"catalogue search p99 < 50 ms at 32 clients", "≥ 500 call-offs/s", "3 framework agreements with 600 catalogue items", "products/s, peak RSS of the import"} {
 		if !strings.Contains(md, want) {
 			t.Errorf("Markdown lacks %q", want)
 		}
@@ -141,7 +154,7 @@ func TestParseScale(t *testing.T) {
 	if s.Members != 30 || s.Users != 200 || s.LoginUsers != 3 || s.Suppliers != bench.QuickScale().Suppliers {
 		t.Errorf("%+v", s)
 	}
-	for _, bad := range []string{"members=x", "agreements=100", "members", "members=10,users=5", "lots=0", "tenders=0,bids=8", "bids=-1"} {
+	for _, bad := range []string{"members=x", "unknown=100", "agreements=-1", "suppliers=0,agreements=2", "agreements=2,catalogue=1", "import=1000001", "members", "members=10,users=5", "lots=0", "tenders=0,bids=8", "bids=-1"} {
 		if _, err := bench.ParseScale(bad, bench.QuickScale()); err == nil {
 			t.Errorf("ParseScale(%q) accepted", bad)
 		}

@@ -56,7 +56,12 @@ type Dataset struct {
 	Project   demand.Project
 	Tenders   *TenderData   // nil at tenders=0
 	Assembly  *AssemblyData // nil at voters=0
-	Took      time.Duration
+	// Board is the board member who convenes the assemblies (empty at
+	// assemblies=0 and voters=0); Assemblies counts the assemblies held.
+	Board      User
+	Assemblies int
+	Agreements *AgreementData // nil at agreements=0
+	Took       time.Duration
 }
 
 // MemberCount counts every member organisation: the dataset's members and
@@ -104,14 +109,16 @@ func Generate(ctx context.Context, a *app.App, s Scale, tick func(done, total in
 	if err != nil {
 		return nil, err
 	}
-	total := 1 + s.Members + s.Suppliers + s.Users
+	total := 1 + s.Members + s.Suppliers + s.Users + s.Agreements + s.Catalogue
 	done := 0
-	step := func() {
-		done++
-		if tick != nil && (done%50 == 0 || done == total) {
+	stepN := func(n int) {
+		before := done
+		done += n
+		if tick != nil && (done/50 != before/50 || done == total) {
 			tick(done, total)
 		}
 	}
+	step := func() { stepN(1) }
 	sys := audit.System{}
 
 	office, err := a.Members.CreateOrganisation(ctx, sys, member.OrgInput{Kind: "office", Name: "IT-Genossenschaft Hessen eG – Geschäftsstelle",
@@ -136,6 +143,14 @@ func Generate(ctx context.Context, a *app.App, s Scale, tick func(done, total in
 	}
 	if d.Manager, err = newUser(office.ID, "Thomas Vergabe", "vergabe@itg-eg.example", cheap, "procurement_manager"); err != nil {
 		return nil, err
+	}
+	if s.Assemblies > 0 || s.Voters > 0 {
+		if d.Board, err = newUser(office.ID, "Vorstand der Genossenschaft", "vorstand@itg-eg.example", cheap, "board"); err != nil {
+			return nil, err
+		}
+	}
+	if err := generatePastAssemblies(ctx, a, s, d); err != nil {
+		return nil, fmt.Errorf("earlier assemblies: %w", err)
 	}
 
 	// Members: mostly municipalities, some universities, state agencies and
@@ -274,6 +289,9 @@ func Generate(ctx context.Context, a *app.App, s Scale, tick func(done, total in
 	}
 	if err := generateAssembly(ctx, a, s, d, cheap); err != nil {
 		return nil, fmt.Errorf("assembly: %w", err)
+	}
+	if err := generateAgreements(ctx, a, s, d, stepN); err != nil {
+		return nil, fmt.Errorf("agreements: %w", err)
 	}
 	d.Took = time.Since(start)
 	return d, nil

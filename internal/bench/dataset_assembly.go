@@ -40,13 +40,7 @@ func generateAssembly(ctx context.Context, a *app.App, s Scale, d *Dataset, chea
 		return nil
 	}
 	sys := audit.System{}
-	bu, err := a.Members.CreateUser(ctx, sys, member.UserInput{OrgID: d.Office.ID, Name: "Vorstand der Genossenschaft",
-		Email: "vorstand@itg-eg.example", Roles: []string{string(auth.Board)}}, cheapHash)
-	if err != nil {
-		return err
-	}
-	d.Users++
-	board, err := a.Members.Store().Actor(ctx, bu.ID)
+	board, err := a.Members.Store().Actor(ctx, d.Board.ID)
 	if err != nil {
 		return err
 	}
@@ -61,7 +55,8 @@ func generateAssembly(ctx context.Context, a *app.App, s Scale, d *Dataset, chea
 	if err := a.Assemblies.OpenAssembly(ctx, board, asm.ID); err != nil {
 		return fmt.Errorf("open: %w", err)
 	}
-	ad := &AssemblyData{ID: asm.ID, Board: User{ID: bu.ID, Email: bu.Email}}
+	d.Assemblies++
+	ad := &AssemblyData{ID: asm.ID, Board: d.Board}
 	for i := 0; i < s.Voters; i++ {
 		o, err := a.Members.CreateOrganisation(ctx, sys, member.OrgInput{Kind: "municipality", Name: fmt.Sprintf("Gemeinde Stimmberg %05d", i+1),
 			ShortName: fmt.Sprintf("Stimmberg %05d", i+1), MemberNumber: strconv.Itoa(900000 + i), JoinedOn: "2021-01-01", Shares: "1",
@@ -94,5 +89,45 @@ func generateAssembly(ctx context.Context, a *app.App, s Scale, d *Dataset, chea
 	}
 	ad.PollID = p.ID
 	d.Assembly = ad
+	return nil
+}
+
+// generatePastAssemblies holds the cooperative's earlier ordinary general
+// assemblies, one a June back from last year, each convened, opened and
+// closed at its own past clock: Scale.Assemblies in all with the vote
+// burst's. They are held before the dataset's members exist, so they invite
+// nobody: convening them later would queue an invitation for every member's
+// representatives each, thousands of mails the server would have to deliver
+// (at about 40 a second) before the first scenario.
+func generatePastAssemblies(ctx context.Context, a *app.App, s Scale, d *Dataset) error {
+	past := s.Assemblies
+	if s.Voters > 0 {
+		past-- // the vote burst's is one of them
+	}
+	if past <= 0 {
+		return nil
+	}
+	board, err := a.Members.Store().Actor(ctx, d.Board.ID)
+	if err != nil {
+		return err
+	}
+	year := time.Now().Year()
+	for i := 0; i < past; i++ {
+		day := time.Date(year-1-i, 6, 18, 10, 0, 0, 0, clock.Berlin)
+		asm, err := a.Assemblies.WithClock(clock.NewFixed(day.AddDate(0, 0, -42))).Convene(ctx, board, assembly.ConveneInput{
+			Title: fmt.Sprintf("Ordentliche Generalversammlung %d", day.Year()), Form: "virtual", Date: day.Format("2006-01-02"),
+			Time: "10:00", VideoLink: "https://video.example.org/gv", Agenda: "Jahresabschluss " + strconv.Itoa(day.Year()-1) +
+				"\nEntlastung des Vorstands und des Aufsichtsrats\nWahlen zum Aufsichtsrat"})
+		if err != nil {
+			return fmt.Errorf("convene %d: %w", day.Year(), err)
+		}
+		if err := a.Assemblies.WithClock(clock.NewFixed(day)).OpenAssembly(ctx, board, asm.ID); err != nil {
+			return fmt.Errorf("open %d: %w", day.Year(), err)
+		}
+		if err := a.Assemblies.WithClock(clock.NewFixed(day.Add(2*time.Hour))).CloseAssembly(ctx, board, asm.ID); err != nil {
+			return fmt.Errorf("close %d: %w", day.Year(), err)
+		}
+		d.Assemblies++
+	}
 	return nil
 }
