@@ -3,6 +3,7 @@ package app_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -457,4 +458,69 @@ func (e *env) brokeringFixture() brokeringFixture {
 	}
 	f.open, f.cancelled = "/brokering/inquiries/"+open.ID, "/brokering/inquiries/"+cancelled.ID
 	return f
+}
+
+// TestBrokeringDecisionsHoldUnderConcurrency: two colleagues decide the same
+// offer at the same moment (one accepts, one declines), and two rate the
+// same inquiry at once. Exactly one wins each time; the other gets a
+// conflict, and the timeline and audit log hold one decision.
+func TestBrokeringDecisionsHoldUnderConcurrency(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, e *env) {
+		ctx := context.Background()
+		service := strings.TrimPrefix(e.publishService("Parallel-Dienst", "fixed", "100,00"), "/brokering/services/")
+		supplier, buyer, madmin := e.actor("vertrieb@rms.example"), e.actor("einkauf@hzd.example"), e.actor("admin@hzd.example")
+		in := brokering.InquiryInput{Quantity: "1", PeriodFrom: e.berlinDay(1), PeriodUntil: e.berlinDay(30), Requirements: "Parallel"}
+		var accepted []string
+		for round := 0; round < 6; round++ {
+			inq, err := e.app.Brokering.Inquire(ctx, buyer, service, in)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := e.app.Brokering.MakeOffer(ctx, supplier, inq.ID, brokering.OfferInput{Price: "100", ValidUntil: e.berlinDay(5)}); err != nil {
+				t.Fatal(err)
+			}
+			errs := make(chan error, 2)
+			start := make(chan struct{})
+			go func() { <-start; errs <- e.app.Brokering.Accept(ctx, buyer, inq.ID) }()
+			go func() { <-start; errs <- e.app.Brokering.Decline(ctx, madmin, inq.ID, "") }()
+			close(start)
+			a, b := <-errs, <-errs
+			if (a == nil) == (b == nil) {
+				t.Fatalf("round %d: both or neither decided: %v / %v", round, a, b)
+			}
+			if lost := max(fmt.Sprint(a), fmt.Sprint(b)); !strings.Contains(lost, "conflict") {
+				t.Errorf("round %d: the loser got %s, want a conflict", round, lost)
+			}
+			got, err := e.app.Brokering.Store().Inquiry(ctx, e.app.DB, auth.AllScope(), inq.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if n := e.brokeringCount("SELECT COUNT(*) FROM brokering_steps WHERE inquiry_id = ? AND kind IN ('accepted', 'declined')", inq.ID); n != 1 {
+				t.Errorf("round %d: %d decisions in the timeline", round, n)
+			}
+			if n := e.brokeringCount("SELECT COUNT(*) FROM audit_log WHERE entity_id = ? AND action IN ('brokering.accepted', 'brokering.declined')", inq.ID); n != 1 {
+				t.Errorf("round %d: %d decisions audited", round, n)
+			}
+			if got.Status == brokering.Accepted {
+				accepted = append(accepted, inq.ID)
+			}
+		}
+		if len(accepted) == 0 {
+			t.Skip("no round was won by the acceptance; the rating race needs one")
+		}
+		e.clock.Advance(2 * 24 * time.Hour)
+		errs := make(chan error, 2)
+		start := make(chan struct{})
+		for _, who := range []*auth.Actor{buyer, madmin} {
+			go func() { <-start; errs <- e.app.Brokering.Rate(ctx, who, accepted[0], brokering.RatingInput{Stars: "4"}) }()
+		}
+		close(start)
+		a, b := <-errs, <-errs
+		if (a == nil) == (b == nil) {
+			t.Errorf("both or neither rated: %v / %v", a, b)
+		}
+		if n := e.brokeringCount("SELECT COUNT(*) FROM brokering_ratings WHERE inquiry_id = ?", accepted[0]); n != 1 {
+			t.Errorf("%d ratings", n)
+		}
+	})
 }

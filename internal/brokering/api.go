@@ -376,7 +376,7 @@ type VolumeJSON struct {
 func volumes(vs []Volume) []VolumeJSON {
 	out := []VolumeJSON{}
 	for _, v := range vs {
-		out = append(out, VolumeJSON{Key: v.Key, Inquiries: v.Inquiries, Accepted: v.Accepted, Cents: v.Cents})
+		out = append(out, VolumeJSON(v))
 	}
 	return out
 }
