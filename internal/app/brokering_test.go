@@ -512,7 +512,10 @@ func TestBrokeringDecisionsHoldUnderConcurrency(t *testing.T) {
 		errs := make(chan error, 2)
 		start := make(chan struct{})
 		for _, who := range []*auth.Actor{buyer, madmin} {
-			go func() { <-start; errs <- e.app.Brokering.Rate(ctx, who, accepted[0], brokering.RatingInput{Stars: "4"}) }()
+			go func() {
+				<-start
+				errs <- e.app.Brokering.Rate(ctx, who, accepted[0], brokering.RatingInput{Stars: "4"})
+			}()
 		}
 		close(start)
 		a, b := <-errs, <-errs
