@@ -311,8 +311,13 @@ func (h *Handlers) importCatalogue(w http.ResponseWriter, r *http.Request) error
 		if errors.Is(err, io.EOF) {
 			return h.importRefused(w, r, "catalogue.error.no_file")
 		}
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			return err // 413 with the limit
+		}
 		if err != nil {
-			return err
+			// A malformed form is the sender's fault, not a server error.
+			return h.importRefused(w, r, "catalogue.error.no_file")
 		}
 		if part.FormName() != "file" {
 			continue
@@ -670,6 +675,10 @@ func (h *Handlers) downloadInvoice(w http.ResponseWriter, r *http.Request) error
 func (h *Handlers) uploadInvoice(w http.ResponseWriter, r *http.Request) error {
 	return h.action(w, r, "invoice.flash.uploaded", func(a *auth.Actor, id string) error {
 		f, _, err := r.FormFile("file")
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			return err // 413 with the limit, not "no file"
+		}
 		if err != nil {
 			return errs.Field("file", "invoice.error.empty")
 		}
