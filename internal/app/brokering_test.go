@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"kopit/internal/brokering"
+	"kopit/internal/platform/audit"
 	"kopit/internal/platform/auth"
 	"kopit/internal/platform/clock"
 )
@@ -524,6 +525,52 @@ func TestBrokeringDecisionsHoldUnderConcurrency(t *testing.T) {
 		}
 		if n := e.brokeringCount("SELECT COUNT(*) FROM brokering_ratings WHERE inquiry_id = ?", accepted[0]); n != 1 {
 			t.Errorf("%d ratings", n)
+		}
+	})
+}
+
+// TestBrokeringErasure: erasing a person removes their name and address
+// from the brokering (services they are contact for, inquiries, offers,
+// timelines, ratings, the audit entries' personal parts), the records stay
+// counted and the audit log still verifies.
+func TestBrokeringErasure(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, e *env) {
+		ctx := context.Background()
+		const person, name = "admin@hzd.example", "Administration HZD"
+		if n := e.brokeringCount("SELECT COUNT(*) FROM brokering_services WHERE contact_email = ?", person); n != 1 {
+			t.Fatalf("the demo names %s as contact of %d services", person, n)
+		}
+		inquiry := e.inquire("/brokering/services/"+e.brokeringFixture().rms, "3", "Drei Arbeitsplätze.")
+		if code, _, _ := e.postForm(e.client(person), inquiry+"/cancel", url.Values{}); code != 303 {
+			t.Fatalf("cancel: %d", code)
+		}
+		var copyOf map[string]any
+		code, body := e.do(e.client(person), "GET", "/profile/data", nil)
+		if err := json.Unmarshal([]byte(body), &copyOf); code != 200 || err != nil || !strings.Contains(body, "brokering.services") ||
+			!strings.Contains(body, "brokering.timeline") {
+			t.Errorf("the copy of the data lacks the brokering: %d %v", code, err)
+		}
+		markets, _ := e.app.Brokering.Market(ctx)
+		if code, _ := e.do(e.client("admin@kop-it.example"), "POST", "/users/"+e.user(person)+"/erase", url.Values{"reason": {"Antrag"}}); code != 303 {
+			t.Fatalf("erase: %d", code)
+		}
+		for _, q := range []string{
+			"SELECT COUNT(*) FROM brokering_services WHERE contact_email = ? OR contact_name = ?",
+			"SELECT COUNT(*) FROM brokering_inquiries WHERE requester_email = ? OR requester_name = ?",
+			"SELECT COUNT(*) FROM brokering_offers WHERE offerer_name IN (?, ?)",
+			"SELECT COUNT(*) FROM brokering_steps WHERE actor_name IN (?, ?)",
+			"SELECT COUNT(*) FROM brokering_ratings WHERE rater_name IN (?, ?)",
+			"SELECT COUNT(*) FROM audit_personal WHERE data LIKE '%' || ? || '%' OR data LIKE '%' || ? || '%'",
+		} {
+			if n := e.brokeringCount(q, person, name); n != 0 {
+				t.Errorf("%s: %d rows", q, n)
+			}
+		}
+		if after, _ := e.app.Brokering.Market(ctx); after.Published != markets.Published || after.AcceptedCents != markets.AcceptedCents {
+			t.Errorf("the market changed: %+v → %+v", markets, after)
+		}
+		if _, broken, err := audit.Verify(ctx, e.app.DB); err != nil || broken != nil {
+			t.Fatalf("audit chain after erasure: %+v, %v", broken, err)
 		}
 	})
 }

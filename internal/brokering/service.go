@@ -114,7 +114,7 @@ func (s *Service) Publish(ctx context.Context, a *auth.Actor, in OfferingInput) 
 		return audit.Record(ctx, tx, now, a, a.OrgID, "brokering.service_published", "brokering_service", svc.ID,
 			map[string]any{"title": svc.Title, "category": svc.Category, "price_model": svc.PriceModel, "price_cents": svc.PriceCents,
 				"public_cooperation": svc.PublicCooperation},
-			audit.About("", map[string]string{"contact_name": svc.ContactName, "contact_email": svc.ContactEmail}))
+			audit.About(s.userOf(ctx, a.OrgID, svc.ContactEmail), map[string]string{"contact_name": svc.ContactName, "contact_email": svc.ContactEmail}))
 	})
 	return svc, err
 }
@@ -270,6 +270,21 @@ func (s *Service) langOf(ctx context.Context, orgID, email string) string {
 		}
 	}
 	return i18n.Default
+}
+
+// userOf is the id of the user of org with address email, so that the
+// audit entry naming a contact is erased with that person; "" for an
+// address that is no user's.
+func (s *Service) userOf(ctx context.Context, orgID, email string) string {
+	contacts, err := s.dir.Contacts(ctx, orgID, auth.Roles...)
+	if err == nil {
+		for _, c := range contacts {
+			if strings.EqualFold(c.Email, email) {
+				return c.UserID
+			}
+		}
+	}
+	return ""
 }
 
 // mailProvider writes to the service's contact address.
