@@ -238,7 +238,7 @@ func New(ctx context.Context, c Config, o Options) (*App, error) {
 	a.Web.AddPanel(brokeringHandlers.Panel)
 	groupHandlers := groups.NewHandlers(a.Groups, a.Web)
 	a.Privacy = privacy.NewService(a.DB, a.Clock, a.Catalog, a.privacySubject, tender.PrivacySource{},
-		assembly.PrivacySource{}, advice.PrivacySource{}, events.PrivacySource{}, brokering.PrivacySource{}, groups.PrivacySource{})
+		assembly.PrivacySource{}, advice.PrivacySource{}, events.PrivacySource{}, brokering.PrivacySource{}, groups.PrivacySource{}, agreement.PrivacySource{})
 	privacyHandlers := privacy.NewHandlers(a.Privacy, a.Web)
 	memberships := func(ctx context.Context, userID string) ([]string, error) {
 		return a.Groups.Store().GroupIDs(ctx, a.DB, userID)

@@ -54,6 +54,9 @@ func TestUserDownloadsACopyOfTheirData(t *testing.T) {
 		if !asked {
 			t.Fatalf("the question just asked is not in the copy: %v", section(c, "advice.questions"))
 		}
+		if len(section(c, "agreement.calloffs")) == 0 {
+			t.Error("the buyer's call-offs are missing from the copy")
+		}
 		if len(section(c, "account.roles")) == 0 || len(section(c, "account.sessions")) == 0 {
 			t.Fatal("roles or sessions missing from the copy")
 		}
