@@ -574,3 +574,48 @@ func TestBrokeringErasure(t *testing.T) {
 		}
 	})
 }
+
+// TestBrokeringProviderEditsService: the provider changes its service (a
+// new contact, a new price); refused input keeps what was typed; another
+// provider's service is not found, in the pages and the API.
+func TestBrokeringProviderEditsService(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, e *env) {
+		supplier := e.client("vertrieb@rms.example")
+		service := e.publishService("Scanner-Service", "per_unit", "12,50")
+		code, page := e.do(supplier, "GET", service+"/edit", nil)
+		if code != 200 || !strings.Contains(page, `value="12,50"`) || !strings.Contains(page, "Scanner-Service") {
+			t.Fatalf("edit form: %d", code)
+		}
+		if code, _ := e.do(e.client("vertrieb@hessennet.example"), "GET", service+"/edit", nil); code != 404 {
+			t.Errorf("another supplier edits: %d", code)
+		}
+		form := url.Values{"title": {"Scanner-Service Premium"}, "description": {"Scannen mit Abholung"}, "category": {"workplace"},
+			"price_model": {"per_unit"}, "price": {"0,5x"}, "contact_name": {"Neue Ansprechperson"}, "contact_email": {"scanner@rms.example"}}
+		before := e.auditCount()
+		if code, _, body := e.postForm(supplier, service, form); code != 422 || !strings.Contains(body, `value="Scanner-Service Premium"`) {
+			t.Errorf("bad price: %d", code)
+		}
+		if e.auditCount() != before {
+			t.Error("refused edit was audited")
+		}
+		form.Set("price", "13,00")
+		if code, _, _ := e.postForm(supplier, service, form); code != 303 {
+			t.Fatalf("edit: %d", code)
+		}
+		if _, page := e.do(e.client("einkauf@hzd.example"), "GET", service, nil); !strings.Contains(page, "Scanner-Service Premium") ||
+			!strings.Contains(page, "13,00 € pro Stück") || !strings.Contains(page, "scanner@rms.example") {
+			t.Error("the changed service")
+		}
+		inquiry := e.inquire(service, "100", "Hundert Seiten")
+		e.mailWith("scanner@rms.example", "Neue Anfrage", inquiry)
+		id := strings.TrimPrefix(service, "/brokering/services/")
+		body := `{"title":"Scanner-Service API","description":"x","category":"workplace","price_model":"on_request","contact_name":"A","contact_email":"scanner@rms.example"}`
+		if code, _ := e.doBody(e.token("vertrieb@hessennet.example"), "PUT", "/api/v1/brokering/services/"+id, body); code != 404 {
+			t.Errorf("API: another supplier edits: %d", code)
+		}
+		if code, resp := e.doBody(e.token("vertrieb@rms.example"), "PUT", "/api/v1/brokering/services/"+id, body); code != 200 ||
+			!strings.Contains(resp, `"price_cents": null`) {
+			t.Errorf("API edit: %d %s", code, resp)
+		}
+	})
+}

@@ -114,6 +114,18 @@ func cents(field string, c *int64) (string, error) {
 }
 
 func (h *Handlers) apiPublish(w http.ResponseWriter, r *http.Request) error {
+	return h.apiSaveService(w, r, http.StatusCreated, func(in OfferingInput) (Offering, error) {
+		return h.svc.Publish(r.Context(), web.Actor(r), in)
+	})
+}
+
+func (h *Handlers) apiUpdate(w http.ResponseWriter, r *http.Request) error {
+	return h.apiSaveService(w, r, http.StatusOK, func(in OfferingInput) (Offering, error) {
+		return h.svc.Update(r.Context(), web.Actor(r), r.PathValue("id"), in)
+	})
+}
+
+func (h *Handlers) apiSaveService(w http.ResponseWriter, r *http.Request, code int, save func(OfferingInput) (Offering, error)) error {
 	var in ServiceInputJSON
 	if err := decode(r, &in); err != nil {
 		return err
@@ -122,7 +134,7 @@ func (h *Handlers) apiPublish(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	s, err := h.svc.Publish(r.Context(), web.Actor(r), OfferingInput{Title: in.Title, Description: in.Description, Category: in.Category,
+	s, err := save(OfferingInput{Title: in.Title, Description: in.Description, Category: in.Category,
 		ServiceLevels: in.ServiceLevels, PriceModel: in.PriceModel, Price: price, ContactName: in.ContactName, ContactEmail: in.ContactEmail,
 		PublicCooperation: in.PublicCooperation, References: in.References})
 	if err != nil {
@@ -132,7 +144,7 @@ func (h *Handlers) apiPublish(w http.ResponseWriter, r *http.Request) error {
 		}
 		return err
 	}
-	web.WriteJSON(w, http.StatusCreated, serviceJSON(s))
+	web.WriteJSON(w, code, serviceJSON(s))
 	return nil
 }
 

@@ -6,6 +6,7 @@ import (
 
 	"kopit/internal/platform/auth"
 	"kopit/internal/platform/errs"
+	"kopit/internal/platform/money"
 	"kopit/internal/platform/web"
 )
 
@@ -66,11 +67,74 @@ func (h *Handlers) catalogue(w http.ResponseWriter, r *http.Request) error {
 type newServiceData struct {
 	Categories  []string
 	PriceModels []string
-	Public      bool // the actor's organisation is a public body: § 108 GWB may be marked
+	Public      bool   // the actor's organisation is a public body: § 108 GWB may be marked
+	Action      string // where the form posts
+	Back        string
+	Button      string // message key of the submit button
 }
 
 func (h *Handlers) newServiceData(a *auth.Actor) newServiceData {
-	return newServiceData{Categories: strs(Categories), PriceModels: strs(PriceModels), Public: a.OrgKind.IsMember()}
+	return newServiceData{Categories: strs(Categories), PriceModels: strs(PriceModels), Public: a.OrgKind.IsMember(),
+		Action: "/brokering/services", Back: "/brokering", Button: "brokering.publish"}
+}
+
+func (h *Handlers) editServiceData(a *auth.Actor, id string) newServiceData {
+	d := h.newServiceData(a)
+	d.Action, d.Back, d.Button = "/brokering/services/"+id, "/brokering/services/"+id, "brokering.save"
+	return d
+}
+
+func (h *Handlers) editService(w http.ResponseWriter, r *http.Request) error {
+	a := web.Actor(r)
+	svc, err := h.svc.ownService(r.Context(), h.svc.db, a, r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	p := h.web.NewPage(r, "brokering.edit_title")
+	v := p.Form.Values
+	v.Set("title", svc.Title)
+	v.Set("description", svc.Description)
+	v.Set("category", string(svc.Category))
+	v.Set("service_levels", svc.ServiceLevels)
+	v.Set("price_model", string(svc.PriceModel))
+	if svc.PriceModel != OnRequest {
+		v.Set("price", money.FormatCents(svc.PriceCents, p.Lang))
+	}
+	v.Set("contact_name", svc.ContactName)
+	v.Set("contact_email", svc.ContactEmail)
+	v.Set("references", svc.References)
+	if svc.PublicCooperation {
+		v.Set("public_cooperation", "yes")
+	}
+	p.Data = h.editServiceData(a, svc.ID)
+	h.web.Render(w, r, http.StatusOK, "brokering_service_new", p)
+	return nil
+}
+
+func (h *Handlers) updateService(w http.ResponseWriter, r *http.Request) error {
+	if err := r.ParseForm(); err != nil {
+		return err
+	}
+	a := web.Actor(r)
+	svc, err := h.svc.Update(r.Context(), a, r.PathValue("id"), formOffering(r))
+	if err != nil {
+		p := h.web.NewPage(r, "brokering.edit_title")
+		p.Form.Values = r.PostForm
+		p.Data = h.editServiceData(a, r.PathValue("id"))
+		if p.SetErrors(err) {
+			h.web.Render(w, r, http.StatusUnprocessableEntity, "brokering_service_new", p)
+			return nil
+		}
+		return err
+	}
+	return h.web.Redirect(w, r, "/brokering/services/"+svc.ID, "flash.saved")
+}
+
+func formOffering(r *http.Request) OfferingInput {
+	f := r.PostFormValue
+	return OfferingInput{Title: f("title"), Description: f("description"), Category: f("category"),
+		ServiceLevels: f("service_levels"), PriceModel: f("price_model"), Price: f("price"), ContactName: f("contact_name"),
+		ContactEmail: f("contact_email"), References: f("references"), PublicCooperation: f("public_cooperation") == "yes"}
 }
 
 func (h *Handlers) newService(w http.ResponseWriter, r *http.Request) error {
@@ -88,10 +152,7 @@ func (h *Handlers) publish(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	a := web.Actor(r)
-	f := r.PostFormValue
-	svc, err := h.svc.Publish(r.Context(), a, OfferingInput{Title: f("title"), Description: f("description"), Category: f("category"),
-		ServiceLevels: f("service_levels"), PriceModel: f("price_model"), Price: f("price"), ContactName: f("contact_name"),
-		ContactEmail: f("contact_email"), References: f("references"), PublicCooperation: f("public_cooperation") == "yes"})
+	svc, err := h.svc.Publish(r.Context(), a, formOffering(r))
 	if err != nil {
 		p := h.web.NewPage(r, "brokering.new_title")
 		p.Form.Values = r.PostForm

@@ -55,10 +55,9 @@ type OfferingInput struct {
 	PublicCooperation                                              bool
 }
 
-// Publish puts a provider's service into the catalogue. Only a public body
-// (a member) can mark it as a possible public-public cooperation under
-// § 108 GWB: a private supplier never can be one.
-func (s *Service) Publish(ctx context.Context, a *auth.Actor, in OfferingInput) (Offering, error) {
+// validateOffering checks a service as submitted and returns its price
+// model and price.
+func validateOffering(a *auth.Actor, in *OfferingInput) (PriceModel, int64, error) {
 	v := errs.Validation{}
 	in.Title, in.Description = strings.TrimSpace(in.Title), strings.TrimSpace(in.Description)
 	in.ServiceLevels, in.References = strings.TrimSpace(in.ServiceLevels), strings.TrimSpace(in.References)
@@ -100,6 +99,17 @@ func (s *Service) Publish(ctx context.Context, a *auth.Actor, in OfferingInput) 
 		v.Add("public_cooperation", "brokering.error.cooperation_private")
 	}
 	if err := v.Err(); err != nil {
+		return "", 0, err
+	}
+	return model, price, nil
+}
+
+// Publish puts a provider's service into the catalogue. Only a public body
+// (a member) can mark it as a possible public-public cooperation under
+// § 108 GWB: a private supplier never can be one.
+func (s *Service) Publish(ctx context.Context, a *auth.Actor, in OfferingInput) (Offering, error) {
+	model, price, err := validateOffering(a, &in)
+	if err != nil {
 		return Offering{}, err
 	}
 	now := s.clock.Now()
@@ -107,7 +117,7 @@ func (s *Service) Publish(ctx context.Context, a *auth.Actor, in OfferingInput) 
 		Description: in.Description, Category: Category(in.Category), ServiceLevels: in.ServiceLevels, PriceModel: model, PriceCents: price,
 		ContactName: in.ContactName, ContactEmail: in.ContactEmail, PublicCooperation: in.PublicCooperation, References: in.References,
 		Status: Published, CreatedBy: a.UserID, CreatedAt: now, UpdatedAt: now}
-	err := s.db.InTx(ctx, func(tx *db.Tx) error {
+	err = s.db.InTx(ctx, func(tx *db.Tx) error {
 		if err := s.store.insertService(ctx, tx, svc); err != nil {
 			return err
 		}
@@ -115,6 +125,44 @@ func (s *Service) Publish(ctx context.Context, a *auth.Actor, in OfferingInput) 
 			map[string]any{"title": svc.Title, "category": svc.Category, "price_model": svc.PriceModel, "price_cents": svc.PriceCents,
 				"public_cooperation": svc.PublicCooperation},
 			audit.About(s.userOf(ctx, a.OrgID, svc.ContactEmail), map[string]string{"contact_name": svc.ContactName, "contact_email": svc.ContactEmail}))
+	})
+	return svc, err
+}
+
+// Update changes the provider's service. Inquiries already sent keep the
+// title they were sent under; new offers use the new price model.
+func (s *Service) Update(ctx context.Context, a *auth.Actor, id string, in OfferingInput) (Offering, error) {
+	var svc Offering
+	now := s.clock.Now()
+	err := s.db.InTx(ctx, func(tx *db.Tx) error {
+		// The scope is checked before the input: another provider's service
+		// is not found, whatever was sent.
+		old, err := s.ownService(ctx, tx, a, id)
+		if err != nil {
+			return err
+		}
+		model, price, err := validateOffering(a, &in)
+		if err != nil {
+			return err
+		}
+		svc = old
+		svc.Title, svc.Description, svc.Category, svc.ServiceLevels = in.Title, in.Description, Category(in.Category), in.ServiceLevels
+		svc.PriceModel, svc.PriceCents, svc.ContactName, svc.ContactEmail = model, price, in.ContactName, in.ContactEmail
+		svc.PublicCooperation, svc.References, svc.UpdatedAt = in.PublicCooperation, in.References, now
+		if _, err := tx.ExecContext(ctx, `UPDATE brokering_services SET title = ?, description = ?, category = ?, service_levels = ?,
+			price_model = ?, price_cents = ?, contact_name = ?, contact_email = ?, public_cooperation = ?, refs = ?, updated_at = ?
+			WHERE id = ?`, svc.Title, svc.Description, svc.Category, svc.ServiceLevels, svc.PriceModel, svc.PriceCents, svc.ContactName,
+			svc.ContactEmail, svc.PublicCooperation, svc.References, now, svc.ID); err != nil {
+			return err
+		}
+		var personal []audit.Personal
+		if old.ContactEmail != svc.ContactEmail || old.ContactName != svc.ContactName {
+			personal = append(personal, audit.About(s.userOf(ctx, a.OrgID, svc.ContactEmail),
+				map[string]string{"contact_name": svc.ContactName, "contact_email": svc.ContactEmail}))
+		}
+		return audit.Record(ctx, tx, now, a, a.OrgID, "brokering.service_updated", "brokering_service", svc.ID,
+			map[string]any{"title": svc.Title, "category": svc.Category, "price_model": svc.PriceModel, "price_cents": svc.PriceCents,
+				"public_cooperation": svc.PublicCooperation, "contact_changed": len(personal) > 0}, personal...)
 	})
 	return svc, err
 }
