@@ -117,6 +117,12 @@ func TestBrokeringInquiryOfferAcceptRate(t *testing.T) {
 
 		inquiry := e.inquire(service, "10", "Zehn Arbeitsplätze für das Projektteam, Auslieferung in Wiesbaden.")
 		e.mailWith("vertrieb@rms.example", "Neue Anfrage", inquiry)
+		if _, page := e.do(supplier, "GET", "/", nil); !strings.Contains(page, "Anfragen zu Dienstleistungen") || !strings.Contains(page, `href="`+inquiry+`"`) {
+			t.Error("the supplier's dashboard lists the inquiry waiting for an offer")
+		}
+		if _, page := e.do(buyer, "GET", "/", nil); strings.Contains(page, `href="`+inquiry+`"`) {
+			t.Error("the member's dashboard lists an inquiry that waits for the provider")
+		}
 		if _, page := e.do(supplier, "GET", "/brokering/inquiries", nil); !strings.Contains(page, "Managed Arbeitsplatz Test") || !strings.Contains(page, "erhalten") {
 			t.Error("the provider's inquiry list")
 		}
@@ -162,6 +168,9 @@ func TestBrokeringInquiryOfferAcceptRate(t *testing.T) {
 			t.Fatalf("offer: %d %.300s", code, body)
 		}
 		e.mailWith("einkauf@hzd.example", "Angebot zu Ihrer Anfrage", inquiry)
+		if _, page := e.do(buyer, "GET", "/", nil); !strings.Contains(page, `href="`+inquiry+`"`) {
+			t.Error("the member's dashboard lists the offer to decide")
+		}
 		if _, page := e.do(buyer, "GET", inquiry, nil); !strings.Contains(page, "4.788,00 €") || !strings.Contains(page, "Angebot liegt vor") {
 			t.Errorf("the member sees the offer with its total: %.2000s", page)
 		}
