@@ -51,6 +51,7 @@ type Filter struct {
 	Query             string // words, all must match title, description, provider or service levels
 	PublicCooperation bool   // only services for which § 108 GWB may apply
 	ProviderOrgID     string // only this provider's services, withdrawn ones included
+	WithWithdrawn     bool   // withdrawn services too
 }
 
 func likeWord(w string) string {
@@ -61,6 +62,9 @@ func likeWord(w string) string {
 // or every service of one provider.
 func (Store) Offerings(ctx context.Context, q db.Querier, f Filter) ([]Offering, error) {
 	where, args := "s.status = 'published'", []any{}
+	if f.WithWithdrawn {
+		where = "1 = 1"
+	}
 	if f.ProviderOrgID != "" {
 		where, args = "s.provider_org_id = ?", []any{f.ProviderOrgID}
 	}

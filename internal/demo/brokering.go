@@ -18,7 +18,7 @@ const brokeringFirst = "Betrieb von Fachverfahren im kommunalen Rechenzentrum"
 // every state over the past months, replayed at past clocks through the
 // service so that offers, timelines, mails and audit entries are real.
 func loadBrokering(ctx context.Context, members *member.Service, svc *brokering.Service, now time.Time) error {
-	existing, err := svc.Store().Offerings(ctx, svc.DB(), brokering.Filter{Query: brokeringFirst})
+	existing, err := svc.Store().Offerings(ctx, svc.DB(), brokering.Filter{Query: brokeringFirst, WithWithdrawn: true})
 	if err != nil || len(existing) > 0 {
 		return err
 	}
