@@ -155,6 +155,7 @@ func TestBrokeringInquiryOfferAcceptRate(t *testing.T) {
 			{"price": {"-5"}, "valid_until": {e.berlinDay(10)}},
 			{"price": {"39,905"}, "valid_until": {e.berlinDay(10)}},
 			{"price": {"999999999999"}, "valid_until": {e.berlinDay(10)}},
+			{"price": {"90.000.000,00"}, "valid_until": {e.berlinDay(10)}}, // × 10 users × 12 months > 10 billion euros
 			{"price": {"39,90"}, "valid_until": {e.berlinDay(-1)}},
 			{"price": {"39,90"}, "valid_until": {"morgen"}},
 			{"price": {""}, "valid_until": {""}},

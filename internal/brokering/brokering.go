@@ -53,6 +53,9 @@ const (
 	MaxPriceCents = 100_000_000_00 // 100 million euros per unit
 	MaxQuantity   = 1_000_000
 	MaxMonths     = 120
+	// MaxTotalCents caps an offer's value at ten billion euros, so that the
+	// market's sums stay inside int64 for millions of offers.
+	MaxTotalCents = 10_000_000_000_00
 )
 
 // Status of a service in the catalogue.

@@ -428,18 +428,21 @@ func (s *Service) MakeOffer(ctx context.Context, a *auth.Actor, id string, in Of
 		}
 		in.Conditions = strings.TrimSpace(in.Conditions)
 		text(&v, "conditions", in.Conditions, false, 10000)
+		model := inq.ServicePriceModel
+		if model == OnRequest {
+			model = Fixed
+		}
+		total := Total(model, price, inq.Quantity, Months(inq.PeriodFrom, inq.PeriodUntil))
+		if !v.Has("price") && total > MaxTotalCents {
+			v.Add("price", "brokering.error.total_too_high")
+		}
 		if err := v.Err(); err != nil {
 			return err
 		}
 		if !inq.Status.Pending() || inq.Status == Offered {
 			return errs.E(errs.Conflict, "brokering.error.status_"+string(inq.Status))
 		}
-		model := inq.ServicePriceModel
-		if model == OnRequest {
-			model = Fixed
-		}
-		o = Offer{InquiryID: inq.ID, PriceModel: model, PriceCents: price,
-			TotalCents: Total(model, price, inq.Quantity, Months(inq.PeriodFrom, inq.PeriodUntil)), ValidUntil: valid,
+		o = Offer{InquiryID: inq.ID, PriceModel: model, PriceCents: price, TotalCents: total, ValidUntil: valid,
 			Conditions: in.Conditions, OfferedBy: a.UserID, OffererName: a.Name, CreatedAt: now}
 		if err := move(ctx, tx, inq.ID, Open, Offered, now); err != nil {
 			return err
