@@ -93,6 +93,9 @@ func groupRows(f groupFixture) []matrixRow {
 		{"POST /groups/{id}/threads/{thread}/follow", thread + "/follow", members("303")},
 		{"GET /api/v1/groups", "/api/v1/groups", expect(401, "")},
 		{"GET /api/v1/groups/{id}", "/api/v1" + g, expect(401, "")},
+		{"POST /api/v1/groups", "/api/v1/groups", expect(401, "")},
+		{"POST /api/v1/groups/{id}/members", "/api/v1" + g + "/members", expect(401, "")},
+		{"PUT /api/v1/groups/{id}/notifications", "/api/v1" + g + "/notifications", expect(401, "")},
 		{"PUT /api/v1/groups/{id}/membership", "/api/v1" + g + "/membership", expect(401, "")},
 		{"DELETE /api/v1/groups/{id}/membership", "/api/v1" + g + "/membership", expect(401, "")},
 		{"POST /api/v1/groups/{id}/threads", "/api/v1" + g + "/threads", expect(401, "")},
@@ -475,6 +478,36 @@ func TestWorkingGroupsAPI(t *testing.T) {
 		}
 		if code := e.apiJSON(tok, "DELETE", "/api/v1/groups/"+f.hardware+"/membership", "", nil); code != 204 {
 			t.Errorf("leave: %d", code)
+		}
+
+		// The office founds a group, its founder adds a member, who turns
+		// the group's mails off; members cannot found groups.
+		office := e.token("vergabe@kop-it.example")
+		if code := e.apiJSON(tok, "POST", "/api/v1/groups", `{"title":"AK Cloud"}`, nil); code != 403 {
+			t.Errorf("a member founds a group: %d", code)
+		}
+		if code := e.apiJSON(office, "POST", "/api/v1/groups", `{"title":"AK Cloud\u0000"}`, nil); code != 422 {
+			t.Errorf("NUL in the title: %d", code)
+		}
+		if code := e.apiJSON(office, "POST", "/api/v1/groups", `{"title":"`+demo.GroupHardware+`"}`, nil); code != 422 {
+			t.Errorf("a title taken: %d", code)
+		}
+		var created groups.GroupJSON
+		if code := e.apiJSON(office, "POST", "/api/v1/groups", `{"title":"AK Cloud","description":"Souveräne Cloud","open":false}`, &created); code != 201 || !created.Moderator || created.Open {
+			t.Fatalf("found: %d %+v", code, created)
+		}
+		if code := e.apiJSON(tok, "POST", "/api/v1/groups/"+created.ID+"/members", `{"email":"einkauf@fulda.example"}`, nil); code != 404 {
+			t.Errorf("an outsider adds members: %d", code)
+		}
+		if code := e.apiJSON(office, "POST", "/api/v1/groups/"+created.ID+"/members", `{"email":"einkauf@kassel.example"}`, nil); code != 204 {
+			t.Fatalf("add: %d", code)
+		}
+		var n struct{ Notify bool }
+		if code := e.apiJSON(tok, "PUT", "/api/v1/groups/"+created.ID+"/notifications", `{"notify":false}`, &n); code != 200 || n.Notify {
+			t.Errorf("notifications off: %d", code)
+		}
+		if code := e.apiJSON(other, "PUT", "/api/v1/groups/"+created.ID+"/notifications", `{"notify":false}`, nil); code != 404 {
+			t.Errorf("an outsider's notifications: %d", code)
 		}
 	})
 }

@@ -1,7 +1,6 @@
 package groups
 
 import (
-	"encoding/json"
 	"net/http"
 	"time"
 
@@ -157,17 +156,9 @@ type PostInput struct {
 	Body  string `json:"body"`
 }
 
-func decode(r *http.Request, into any) error {
-	dec := json.NewDecoder(r.Body)
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(into); err != nil {
-		if _, tooBig := err.(*http.MaxBytesError); tooBig {
-			return err
-		}
-		return errs.E(errs.Invalid, "error.json")
-	}
-	return nil
-}
+// decode reads a JSON body with the shared decoder (unknown fields,
+// trailing data and NUL characters refused, 413 kept).
+func decode(r *http.Request, into any) error { return web.DecodeJSON(r, into) }
 
 func (h *Handlers) apiStartThread(w http.ResponseWriter, r *http.Request) error {
 	var in PostInput
@@ -192,5 +183,64 @@ func (h *Handlers) apiReply(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	web.WriteJSON(w, http.StatusCreated, PostJSON{ID: p.ID, Author: p.AuthorName, Body: p.Body, CreatedAt: p.CreatedAt.UTC()})
+	return nil
+}
+
+// GroupInputJSON is a group the office founds through the API.
+type GroupInputJSON struct {
+	Title       string `json:"title"`
+	Description string `json:"description"`
+	Open        bool   `json:"open"`
+}
+
+func (h *Handlers) apiCreateGroup(w http.ResponseWriter, r *http.Request) error {
+	var in GroupInputJSON
+	if err := decode(r, &in); err != nil {
+		return err
+	}
+	g, err := h.svc.CreateGroup(r.Context(), web.Actor(r), GroupInput(in))
+	if err != nil {
+		return err
+	}
+	m, err := h.svc.store.Member(r.Context(), h.svc.db, g.ID, web.Actor(r).UserID)
+	if err != nil {
+		return err
+	}
+	web.WriteJSON(w, http.StatusCreated, groupJSON(g, &m))
+	return nil
+}
+
+// MemberInputJSON names a user to add to a group.
+type MemberInputJSON struct {
+	Email string `json:"email"`
+}
+
+// apiAddMember lets a moderator add a user by address.
+func (h *Handlers) apiAddMember(w http.ResponseWriter, r *http.Request) error {
+	var in MemberInputJSON
+	if err := decode(r, &in); err != nil {
+		return err
+	}
+	if err := h.svc.AddMember(r.Context(), web.Actor(r), r.PathValue("id"), in.Email); err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
+// NotifyJSON switches the token holder's mails from a group.
+type NotifyJSON struct {
+	Notify bool `json:"notify"`
+}
+
+func (h *Handlers) apiNotify(w http.ResponseWriter, r *http.Request) error {
+	var in NotifyJSON
+	if err := decode(r, &in); err != nil {
+		return err
+	}
+	if err := h.svc.SetNotify(r.Context(), web.Actor(r), r.PathValue("id"), in.Notify); err != nil {
+		return err
+	}
+	web.WriteJSON(w, http.StatusOK, in)
 	return nil
 }

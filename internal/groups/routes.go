@@ -39,7 +39,10 @@ func (h *Handlers) Routes() []web.Route {
 		{Method: "POST", Pattern: "/groups/{id}/threads/{thread}/follow", Perm: p, Handler: h.follow},
 
 		{Method: "GET", Pattern: "/api/v1/groups", Perm: p, Handler: h.apiGroups},
+		{Method: "POST", Pattern: "/api/v1/groups", Perm: p, Handler: h.apiCreateGroup},
 		{Method: "GET", Pattern: "/api/v1/groups/{id}", Perm: p, Handler: h.apiGroup},
+		{Method: "POST", Pattern: "/api/v1/groups/{id}/members", Perm: p, Handler: h.apiAddMember},
+		{Method: "PUT", Pattern: "/api/v1/groups/{id}/notifications", Perm: p, Handler: h.apiNotify},
 		{Method: "PUT", Pattern: "/api/v1/groups/{id}/membership", Perm: p, Handler: h.apiJoin},
 		{Method: "DELETE", Pattern: "/api/v1/groups/{id}/membership", Perm: p, Handler: h.apiLeave},
 		{Method: "POST", Pattern: "/api/v1/groups/{id}/threads", Perm: p, Handler: h.apiStartThread},
