@@ -336,6 +336,18 @@ func TestBrokeringAPI(t *testing.T) {
 		if code, _ := e.doBody(buyer, "POST", "/api/v1/brokering/inquiries", `{"service_id":"`+svc.ID+`","quantity":"zwei"}`); code != 422 {
 			t.Errorf("malformed JSON: %d", code)
 		}
+		before := e.auditCount()
+		for _, body := range []string{
+			`{"service_id":"` + svc.ID + `","quantity":2,"period_from":"` + e.berlinDay(1) + `","period_until":"` + e.berlinDay(90) + `","requirements":"a\u0000b"}`,
+			`{"service_id":"` + svc.ID + `","quantity":2,"period_from":"` + e.berlinDay(1) + `","period_until":"` + e.berlinDay(90) + `","requirements":"x"} {}`,
+		} {
+			if code, out := e.doBody(buyer, "POST", "/api/v1/brokering/inquiries", body); code != 422 {
+				t.Errorf("%s: %d %s", body, code, out)
+			}
+		}
+		if e.auditCount() != before {
+			t.Error("a refused body changed something")
+		}
 		path := "/api/v1/brokering/inquiries/" + inq.ID
 		if code, _ := e.doBody(other, "GET", path, ""); code != 404 {
 			t.Errorf("another member reads the inquiry: %d", code)

@@ -1,7 +1,6 @@
 package brokering
 
 import (
-	"encoding/json"
 	"net/http"
 	"strconv"
 	"time"
@@ -44,18 +43,9 @@ func serviceJSON(s Offering) ServiceJSON {
 	return out
 }
 
-// decode reads a JSON body strictly; a body that is too large stays 413.
-func decode(r *http.Request, into any) error {
-	dec := json.NewDecoder(r.Body)
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(into); err != nil {
-		if _, tooBig := err.(*http.MaxBytesError); tooBig {
-			return err
-		}
-		return errs.E(errs.Invalid, "error.json")
-	}
-	return nil
-}
+// decode reads a JSON body with web.DecodeJSON: unknown fields, trailing
+// data and NUL characters are refused (422), a body over the limit is 413.
+func decode(r *http.Request, into any) error { return web.DecodeJSON(r, into) }
 
 func (h *Handlers) apiServices(w http.ResponseWriter, r *http.Request) error {
 	q := r.URL.Query()
