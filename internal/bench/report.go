@@ -377,7 +377,10 @@ func (r *Report) Markdown() string {
 		"since the Go client here spends CPU on the same cores).\n")
 	p("- **p50/p90/p99/max** are exact percentiles of every measured request's latency as the client saw it (nearest rank over all samples). " +
 		"A closed loop understates the tail under overload (coordinated omission); read p99 together with req/s.\n")
-	p("- **errors** are responses other than the expected status (200; 303 for sign-in) and transport errors; any error fails the run.\n")
+	p("- **errors** are responses other than the expected status (200; 303 for sign-in and the forms; 201, or 409 for a refused call-off, " +
+		"in the call-off contention) and transport errors; any error fails the run.\n")
+	p("- **catalogue_import** is one request: the whole `kopit import bmecat` of the generated file, run as its own process while the server runs; " +
+		"its note gives products per second and that process's peak RSS (the table's peak RSS is the server's meanwhile).\n")
 	p("- **peak RSS** is the server process's VmHWM during that scenario (the kernel's peak is reset before each one through " +
 		"`/proc/PID/clear_refs`). The server is a `kopit serve` subprocess, so the figure is the server's alone.\n")
 	p("- **server CPU** is the share of the whole machine (all cores = 100 %%) the server process used while the scenario was measured; " +
