@@ -256,6 +256,19 @@ func (s *Service) AddMember(ctx context.Context, a *auth.Actor, groupID, email s
 	})
 }
 
+// reachable drops the recipients who may no longer be told: deactivated
+// users and users who lost every role that admits them to a group (the
+// membership stays, so reactivation restores it).
+func (s *Service) reachable(ctx context.Context, ms []Member) []Member {
+	out := ms[:0]
+	for _, m := range ms {
+		if u, err := s.dir.Actor(ctx, m.UserID); err == nil && eligible(u) {
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
 func lang(l string) string {
 	if l == "" {
 		return i18n.Default
@@ -450,6 +463,7 @@ func (s *Service) StartThread(ctx context.Context, a *auth.Actor, groupID, title
 		if err != nil {
 			return err
 		}
+		recipients = s.reachable(ctx, recipients)
 		url := s.baseURL + "/groups/" + groupID + "/threads/" + t.ID
 		for _, m := range recipients {
 			l := lang(m.Lang)
@@ -499,6 +513,7 @@ func (s *Service) Reply(ctx context.Context, a *auth.Actor, groupID, threadID, b
 		if err != nil {
 			return err
 		}
+		recipients = s.reachable(ctx, recipients)
 		url := s.baseURL + "/groups/" + groupID + "/threads/" + t.ID
 		for _, m := range recipients {
 			l := lang(m.Lang)
