@@ -237,6 +237,7 @@ func New(ctx context.Context, c Config, o Options) (*App, error) {
 	brokeringHandlers := brokering.NewHandlers(a.Brokering, a.Web)
 	a.Web.AddPanel(brokeringHandlers.Panel)
 	groupHandlers := groups.NewHandlers(a.Groups, a.Web)
+	a.Web.AddPanel(groupHandlers.Panel)
 	a.Privacy = privacy.NewService(a.DB, a.Clock, a.Catalog, a.privacySubject, tender.PrivacySource{},
 		assembly.PrivacySource{}, advice.PrivacySource{}, events.PrivacySource{}, brokering.PrivacySource{}, groups.PrivacySource{}, agreement.PrivacySource{})
 	privacyHandlers := privacy.NewHandlers(a.Privacy, a.Web)

@@ -242,6 +242,11 @@ func TestWorkingGroupJourney(t *testing.T) {
 			t.Error("the thread with the latest activity is not listed first")
 		}
 
+		// The dashboard lists the member's groups, the latest thread first.
+		if _, body := e.do(kassel, "GET", "/", nil); !strings.Contains(body, "Meine Arbeitskreise") ||
+			!strings.Contains(body, "zuletzt: „Eingangskanal für Rechnungen per E-Mail“") {
+			t.Error("the dashboard panel lacks the group's latest thread")
+		}
 		// Outsiders: the thread and posting to it are not found.
 		if code, _ := e.do(outsider, "GET", threadPath, nil); code != 404 {
 			t.Errorf("outsider reads thread: %d", code)

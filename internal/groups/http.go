@@ -6,6 +6,7 @@ import (
 	"mime"
 	"net/http"
 	"path"
+	"sort"
 	"strings"
 
 	"kopit/internal/platform/errs"
@@ -313,4 +314,49 @@ func (h *Handlers) follow(w http.ResponseWriter, r *http.Request) error {
 		key = "groups.flash.followed"
 	}
 	return h.web.Redirect(w, r, "/groups/"+r.PathValue("id")+"/threads/"+r.PathValue("thread"), key)
+}
+
+// Panel is the dashboard box with the actor's working groups and the
+// latest thread of each, latest activity first.
+func (h *Handlers) Panel(r *http.Request, p *web.Page) (web.Panel, bool, error) {
+	a := web.Actor(r)
+	if !eligible(a) {
+		return web.Panel{}, false, nil
+	}
+	mine, err := h.svc.store.GroupIDs(r.Context(), h.svc.db, a.UserID)
+	if err != nil {
+		return web.Panel{}, false, err
+	}
+	panel := web.Panel{Title: p.T("groups.panel_title"), Empty: p.T("groups.panel_empty")}
+	var gs []Group
+	for _, id := range mine {
+		g, err := h.svc.store.Group(r.Context(), h.svc.db, id)
+		if err != nil {
+			return web.Panel{}, false, err
+		}
+		gs = append(gs, g)
+	}
+	sort.SliceStable(gs, func(i, j int) bool {
+		if gs[i].LastActivity == nil || gs[j].LastActivity == nil {
+			return gs[j].LastActivity == nil && gs[i].LastActivity != nil
+		}
+		return gs[i].LastActivity.After(*gs[j].LastActivity)
+	})
+	for _, g := range gs {
+		if len(panel.Items) == 5 {
+			break
+		}
+		item := web.PanelItem{Text: g.Title, Href: "/groups/" + g.ID, Note: p.T("groups.panel_no_threads")}
+		if g.LastActivity != nil {
+			ts, err := h.svc.store.Threads(r.Context(), h.svc.db, g.ID)
+			if err != nil {
+				return web.Panel{}, false, err
+			}
+			if len(ts) > 0 {
+				item.Note = p.T("groups.panel_latest", ts[0].Title, p.DateTime(ts[0].LastPostAt))
+			}
+		}
+		panel.Items = append(panel.Items, item)
+	}
+	return panel, true, nil
 }
