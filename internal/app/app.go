@@ -68,7 +68,7 @@ type App struct {
 	// Privacy answers data subjects' requests (copy, erasure).
 	Privacy *privacy.Service
 	// Search finds articles, services, templates, events and threads.
-	Search *search.Index
+	Search  *search.Index
 	Queue   *jobs.Queue
 	Outbox  *mail.Outbox
 	Web     *web.Server
