@@ -278,25 +278,3 @@ func (s *Service) CreateArticle(ctx context.Context, a *auth.Actor, in ArticleIn
 	return art, err
 }
 
-// SearchDoc is a text a search index may hold for one actor, as (id,
-// title, text, url).
-type SearchDoc struct{ ID, Title, Text, URL string }
-
-// Searchable lists the published articles the actor may read, for a search
-// index.
-func (s *Service) Searchable(ctx context.Context, a *auth.Actor) ([]SearchDoc, error) {
-	r, err := s.ReaderOf(ctx, a)
-	if err != nil {
-		return nil, err
-	}
-	r.Drafts = false
-	arts, err := s.store.ArticlesFor(ctx, s.db, r, ArticleFilter{})
-	if err != nil {
-		return nil, err
-	}
-	out := make([]SearchDoc, 0, len(arts))
-	for _, art := range arts {
-		out = append(out, SearchDoc{ID: art.ID, Title: art.Title, Text: art.Body + "\n\n" + strings.Join(art.Tags, ", "), URL: "/knowledge/" + art.ID})
-	}
-	return out, nil
-}

@@ -56,10 +56,6 @@ type Post struct {
 	HTML                                     template.HTML
 }
 
-// Doc is a text a search index may hold for one actor: a thread with its
-// posts, as (id, title, text, url).
-type Doc struct{ ID, Title, Text, URL string }
-
 // Limits, stated on the forms.
 const (
 	MaxDocumentBytes = 10 << 20
