@@ -217,7 +217,7 @@ func TestBrokeringInquiryOfferAcceptRate(t *testing.T) {
 			!strings.Contains(body, "bereits bewertet") {
 			t.Errorf("second rating by a colleague: %d", code)
 		}
-		if _, page := e.do(buyer, "GET", service, nil); !strings.Contains(page, "4,0 von 5 Sternen (1 Bewertungen)") || !strings.Contains(page, "Schnelle Auslieferung.") {
+		if _, page := e.do(buyer, "GET", service, nil); !strings.Contains(page, "4,0 von 5 Sternen (Bewertungen: 1)") || !strings.Contains(page, "Schnelle Auslieferung.") {
 			t.Error("the average is shown on the service")
 		}
 		if _, page := e.do(buyer, "GET", inquiry, nil); !strings.Contains(page, "Anfrage gestellt von") || !strings.Contains(page, "Angebot abgegeben von") ||
@@ -638,6 +638,15 @@ func TestBrokeringProviderEditsService(t *testing.T) {
 		if code, resp := e.doBody(e.token("vertrieb@rms.example"), "PUT", "/api/v1/brokering/services/"+id, body); code != 200 ||
 			!strings.Contains(resp, `"price_cents": null`) {
 			t.Errorf("API edit: %d %s", code, resp)
+		}
+		// The same page in English.
+		en := e.client("einkauf@hzd.example")
+		if code, _ := e.do(en, "GET", "/lang?lang=en&back=/", nil); code != 303 {
+			t.Fatalf("switch to English: %d", code)
+		}
+		if _, page := e.do(en, "GET", service, nil); !strings.Contains(page, "Cooperation between public contracting authorities (§ 108 GWB)") ||
+			!strings.Contains(page, "price on request") || !strings.Contains(page, "not legal advice") {
+			t.Errorf("English service page: %.1500s", page)
 		}
 	})
 }
