@@ -210,18 +210,7 @@ func (h *Handlers) renderQuestion(w http.ResponseWriter, r *http.Request, code i
 // formError re-renders the question with field messages (422) or a refusal
 // (409).
 func (h *Handlers) formError(w http.ResponseWriter, r *http.Request, err error) error {
-	p := h.web.NewPage(r, "advice.title")
-	if r.PostForm != nil {
-		p.Form.Values = r.PostForm
-	}
-	if e, ok := errs.As(err); ok && e.Code == errs.Conflict {
-		p.Data = err
-		return h.renderQuestion(w, r, http.StatusConflict, p)
-	}
-	if p.SetErrors(err) {
-		return h.renderQuestion(w, r, http.StatusUnprocessableEntity, p)
-	}
-	return err
+	return h.web.Rerender(w, r, "advice.title", err, func(code int, p *web.Page) error { return h.renderQuestion(w, r, code, p) })
 }
 
 // post runs a form action on a question and returns to it.

@@ -139,18 +139,7 @@ func (h *Handlers) renderArticle(w http.ResponseWriter, r *http.Request, code in
 }
 
 func (h *Handlers) articleError(w http.ResponseWriter, r *http.Request, err error) error {
-	p := h.web.NewPage(r, "article.title")
-	if r.PostForm != nil {
-		p.Form.Values = r.PostForm
-	}
-	if e, ok := errs.As(err); ok && e.Code == errs.Conflict {
-		p.Data = err
-		return h.renderArticle(w, r, http.StatusConflict, p)
-	}
-	if p.SetErrors(err) {
-		return h.renderArticle(w, r, http.StatusUnprocessableEntity, p)
-	}
-	return err
+	return h.web.Rerender(w, r, "article.title", err, func(code int, p *web.Page) error { return h.renderArticle(w, r, code, p) })
 }
 
 func (h *Handlers) updateArticle(w http.ResponseWriter, r *http.Request) error {

@@ -158,18 +158,7 @@ func (h *Handlers) renderEvent(w http.ResponseWriter, r *http.Request, code int,
 
 // refuse re-renders the event with a refusal (409) or field messages (422).
 func (h *Handlers) refuse(w http.ResponseWriter, r *http.Request, err error) error {
-	p := h.web.NewPage(r, "event.title")
-	if r.PostForm != nil {
-		p.Form.Values = r.PostForm
-	}
-	if e, ok := errs.As(err); ok && e.Code == errs.Conflict {
-		p.Data = err
-		return h.renderEvent(w, r, http.StatusConflict, p)
-	}
-	if p.SetErrors(err) {
-		return h.renderEvent(w, r, http.StatusUnprocessableEntity, p)
-	}
-	return err
+	return h.web.Rerender(w, r, "event.title", err, func(code int, p *web.Page) error { return h.renderEvent(w, r, code, p) })
 }
 
 func (h *Handlers) action(fn func(r *http.Request) (string, error)) web.HandlerFunc {

@@ -116,18 +116,7 @@ func (h *Handlers) renderGroup(w http.ResponseWriter, r *http.Request, code int,
 // refuse re-renders the group page with a refusal (409) or field messages
 // (422); anything else (404, 403) goes to the error page.
 func (h *Handlers) refuse(w http.ResponseWriter, r *http.Request, err error) error {
-	p := h.web.NewPage(r, "groups.title")
-	if r.PostForm != nil {
-		p.Form.Values = r.PostForm
-	}
-	if e, ok := errs.As(err); ok && e.Code == errs.Conflict {
-		p.Data = err
-		return h.renderGroup(w, r, http.StatusConflict, p)
-	}
-	if p.SetErrors(err) {
-		return h.renderGroup(w, r, http.StatusUnprocessableEntity, p)
-	}
-	return err
+	return h.web.Rerender(w, r, "groups.title", err, func(code int, p *web.Page) error { return h.renderGroup(w, r, code, p) })
 }
 
 // action runs a form post on a group and goes back to the group page.
