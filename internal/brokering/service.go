@@ -276,13 +276,16 @@ func (s *Service) Inquire(ctx context.Context, a *auth.Actor, serviceID string, 
 		Quantity: qty, PeriodFrom: in.PeriodFrom, PeriodUntil: in.PeriodUntil, Requirements: in.Requirements, Status: Open,
 		CreatedAt: now, UpdatedAt: now, ProviderName: svc.ProviderName, ContactEmail: svc.ContactEmail, ServicePriceModel: svc.PriceModel}
 	err = s.db.InTx(ctx, func(tx *db.Tx) error {
-		// The service must still be published when the inquiry commits: a
-		// withdrawal between reading and writing is caught here.
-		var published bool
-		if err := tx.QueryRowContext(ctx, "SELECT status = 'published' FROM brokering_services WHERE id = ?", svc.ID).Scan(&published); err != nil {
+		// The service must still be published when the inquiry commits. The
+		// conditional no-op update takes the service's row lock on
+		// PostgreSQL (SQLite has one writer): a withdrawal running at the same
+		// moment either commits first, and this finds no published row, or
+		// waits until the inquiry is in.
+		res, err := tx.ExecContext(ctx, "UPDATE brokering_services SET updated_at = updated_at WHERE id = ? AND status = 'published'", svc.ID)
+		if err != nil {
 			return err
 		}
-		if !published {
+		if n, _ := res.RowsAffected(); n == 0 {
 			return errs.E(errs.Conflict, "brokering.error.withdrawn")
 		}
 		if err := s.store.insertInquiry(ctx, tx, inq); err != nil {
