@@ -428,9 +428,9 @@ func TestBrokeringDemoAndMarket(t *testing.T) {
 	if sum != m.AcceptedCents || sum != stored || sum == 0 {
 		t.Errorf("per month %d, total %d, stored %d", sum, m.AcceptedCents, stored)
 	}
-	docs, err := e.app.Brokering.Searchable(ctx)
-	if err != nil || len(docs) != m.Published || !strings.HasPrefix(docs[0].URL, "/brokering/services/") {
-		t.Errorf("searchable: %v %d", err, len(docs))
+	if docs, err := (brokering.SearchSource{DB: e.app.DB}).Documents(ctx); err != nil || len(docs) != m.Published ||
+		!strings.HasPrefix(docs[0].URL, "/brokering/services/") {
+		t.Errorf("the search's source lists %d services (err %v), the market %d published", len(docs), err, m.Published)
 	}
 	// The office sees every inquiry, a member only its own.
 	all, _ := e.app.Brokering.Store().Inquiries(ctx, e.app.DB, auth.AllScope(), brokering.InquiryFilter{})

@@ -601,27 +601,6 @@ func (s *Service) Rate(ctx context.Context, a *auth.Actor, id string, in RatingI
 	})
 }
 
-// SearchDoc is a published service as cross-module search indexes it.
-type SearchDoc struct {
-	ID, Title, Text, URL string
-}
-
-// Searchable lists the published services for a search index: the title,
-// the text a member would search (description, provider, service levels)
-// and the page's path.
-func (s *Service) Searchable(ctx context.Context) ([]SearchDoc, error) {
-	svcs, err := s.store.Offerings(ctx, s.db, Filter{})
-	if err != nil {
-		return nil, err
-	}
-	out := make([]SearchDoc, 0, len(svcs))
-	for _, v := range svcs {
-		out = append(out, SearchDoc{ID: v.ID, Title: v.Title, Text: strings.Join([]string{v.ProviderName, v.Description, v.ServiceLevels}, "\n"),
-			URL: "/brokering/services/" + v.ID})
-	}
-	return out, nil
-}
-
 // WithClock returns the service reading time from c; the demo loader uses
 // it to replay past months of the market.
 func (s *Service) WithClock(c clock.Clock) *Service {
