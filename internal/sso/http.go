@@ -79,6 +79,13 @@ func (h *Handlers) start(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	email, next := r.PostFormValue("email"), web.SafeNext(r.PostFormValue("next"))
+	// Each start stores a pending login: bounded per address and IP address.
+	if err := h.web.Auth().ThrottleSSOStart(r.Context(), email, web.ClientIP(r)); err != nil {
+		if errs.CodeOf(err) != errs.TooMany {
+			return err
+		}
+		return h.loginError(w, r, http.StatusTooManyRequests, email, next, err)
+	}
 	authURL, state, orgName, err := h.svc.Start(r.Context(), email, next)
 	if err != nil {
 		code := http.StatusUnprocessableEntity
@@ -103,9 +110,21 @@ func (h *Handlers) callback(w http.ResponseWriter, r *http.Request) error {
 	}
 	http.SetCookie(w, &http.Cookie{Name: stateCookie, Value: "", Path: "/sso/", HttpOnly: true, Secure: h.secure,
 		SameSite: http.SameSiteLaxMode, MaxAge: -1})
+	// Each refused return writes an audit entry: an IP address that keeps
+	// sending refused returns is stopped before that.
+	ip := web.ClientIP(r)
+	if err := h.web.Auth().SSORefusalsOver(r.Context(), ip); err != nil {
+		if errs.CodeOf(err) != errs.TooMany {
+			return err
+		}
+		return h.loginError(w, r, http.StatusTooManyRequests, "", "/", err)
+	}
 	token, actor, next, err := h.svc.Callback(r.Context(), browserState, r.URL.Query())
 	if err != nil {
 		if errs.CodeOf(err) != errs.Unauthenticated {
+			return err
+		}
+		if err := h.web.Auth().RecordSSORefusal(r.Context(), ip); err != nil {
 			return err
 		}
 		return h.loginError(w, r, http.StatusForbidden, "", next, err)

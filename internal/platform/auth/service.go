@@ -39,12 +39,28 @@ const (
 	// Password-reset requests per address and per IP address within the
 	// throttle window: enough for a user who mistyped, too few to mail-bomb
 	// an address or to walk through a member's staff list.
-	maxResetsByEmail = 3
-	maxResetsByIP    = 10
-	// resetMark prefixes reset requests in login_failures, so that they
-	// share its clean-up but neither count as failed sign-ins nor are wiped
-	// by a successful one.
-	resetMark = "reset:"
+)
+
+// requestLimit bounds one kind of anonymous request per address and per IP
+// address within the throttle window. Its requests are kept in
+// login_failures under a prefix (mark), so that they share its clean-up but
+// neither count as failed sign-ins nor are wiped by a successful one.
+type requestLimit struct {
+	mark          string
+	byEmail, byIP int
+	key           string // the message when the limit is reached
+}
+
+var (
+	// Password-reset requests: enough for a user who mistyped, too few to
+	// mail-bomb an address or to walk through a member's staff list.
+	resetLimit = requestLimit{mark: "reset:", byEmail: 3, byIP: 10, key: "error.reset_throttled"}
+	// Single sign-on starts store a pending login each and send no mail, so
+	// only the IP address is limited; a member's staff often share one
+	// address to the internet, hence the high limit.
+	ssoStartLimit = requestLimit{mark: "sso:", byIP: 100, key: "error.sso_throttled"}
+	// Refused single sign-on returns write an audit entry each.
+	ssoRefusalLimit = requestLimit{mark: "sso-refused:", byIP: 100, key: "error.sso_throttled"}
 )
 
 // Service signs users in and out and resolves sessions and API tokens.
@@ -153,22 +169,54 @@ func (s *Service) ThrottleReset(ctx context.Context, email, ip string) error {
 	if email == "" {
 		return nil // the form's own validation answers
 	}
-	now := s.clock.Now()
-	since := now.Add(-throttleWindow)
+	if err := s.overLimit(ctx, resetLimit, email, ip); err != nil {
+		return err
+	}
+	return s.countRequest(ctx, resetLimit, email, ip)
+}
+
+// ThrottleSSOStart records the start of a single sign-on from ip and refuses
+// it when the IP address started too many within the window.
+func (s *Service) ThrottleSSOStart(ctx context.Context, email, ip string) error {
+	email = NormalizeEmail(email)
+	if err := s.overLimit(ctx, ssoStartLimit, email, ip); err != nil {
+		return err
+	}
+	return s.countRequest(ctx, ssoStartLimit, email, ip)
+}
+
+// SSORefusalsOver refuses a single sign-on return from an IP address whose
+// returns were refused too often within the window; RecordSSORefusal counts
+// one.
+func (s *Service) SSORefusalsOver(ctx context.Context, ip string) error {
+	return s.overLimit(ctx, ssoRefusalLimit, "", ip)
+}
+
+// RecordSSORefusal counts a refused single sign-on return from ip.
+func (s *Service) RecordSSORefusal(ctx context.Context, ip string) error {
+	return s.countRequest(ctx, ssoRefusalLimit, "", ip)
+}
+
+func (s *Service) overLimit(ctx context.Context, l requestLimit, email, ip string) error {
+	since := s.clock.Now().Add(-throttleWindow)
 	var byEmail, byIP int
 	err := s.db.QueryRowContext(ctx, `SELECT
 		(SELECT COUNT(*) FROM login_failures WHERE email = ? AND at > ?),
 		(SELECT COUNT(*) FROM login_failures WHERE ip = ? AND at > ?)`,
-		resetMark+email, since, resetMark+ip, since).Scan(&byEmail, &byIP)
+		l.mark+email, since, l.mark+ip, since).Scan(&byEmail, &byIP)
 	if err != nil {
-		return fmt.Errorf("count reset requests: %w", err)
+		return fmt.Errorf("count %s requests: %w", l.mark, err)
 	}
-	if byEmail >= maxResetsByEmail || byIP >= maxResetsByIP {
-		return errs.E(errs.TooMany, "error.reset_throttled", int(throttleWindow.Minutes()))
+	if (email != "" && l.byEmail > 0 && byEmail >= l.byEmail) || byIP >= l.byIP {
+		return errs.E(errs.TooMany, l.key, int(throttleWindow.Minutes()))
 	}
+	return nil
+}
+
+func (s *Service) countRequest(ctx context.Context, l requestLimit, email, ip string) error {
 	if _, err := s.db.ExecContext(ctx, "INSERT INTO login_failures (email, ip, at) VALUES (?, ?, ?)",
-		resetMark+email, resetMark+ip, now); err != nil {
-		return fmt.Errorf("record reset request: %w", err)
+		l.mark+email, l.mark+ip, s.clock.Now()); err != nil {
+		return fmt.Errorf("record %s request: %w", l.mark, err)
 	}
 	return nil
 }
