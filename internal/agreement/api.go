@@ -162,7 +162,7 @@ func (h *Handlers) apiSearch(w http.ResponseWriter, r *http.Request) error {
 			GTIN: it.GTIN, Name: it.Short, Description: it.Long, Unit: it.Unit, Price: money.PlainE4(it.PriceE4),
 			VATRate: it.VATPercent(), CPV: it.CPV, Image: it.ImageURL})
 	}
-	web.WriteJSON(w, http.StatusOK, map[string]any{"total": res.Total, "offset": max(q.Offset, 0), "limit": q.Limit, "items": items})
+	web.WriteJSON(w, http.StatusOK, map[string]any{"total": res.Total, "more": res.More, "offset": max(q.Offset, 0), "limit": q.Limit, "items": items})
 	return nil
 }
 

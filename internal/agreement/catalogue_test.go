@@ -2,6 +2,7 @@ package agreement
 
 import (
 	"bytes"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -265,6 +266,45 @@ func TestCalloffApprovalAndDelivery(t *testing.T) {
 		want := "calloff.submitted calloff.approved calloff.confirmed calloff.partially_delivered calloff.delivered calloff.received"
 		if strings.Join(actions, " ") != want {
 			t.Errorf("audit: %v, want %s", actions, want)
+		}
+	})
+}
+
+// TestCatalogueSearchCapsBroadQueries: a word that matches more than
+// MaxCounted items is counted up to MaxCounted and says there are more, and
+// paging stops at the cap.
+func TestCatalogueSearchCapsBroadQueries(t *testing.T) {
+	testkit.ForEachDB(t, func(t *testing.T, d *db.DB) {
+		f := newFixture(t, d)
+		var csv strings.Builder
+		// A new catalogue replaces the old one: keep the fixture's dock and cable.
+		csv.WriteString("Artikelnummer;GTIN;Kurzbeschreibung;Langbeschreibung;Einheit;Preis;MwSt;CPV\n" +
+			"DOCK;;USB-C-Dockingstation;Dockingstation für Notebooks;Stück;129,49;19;30237000-9\n" +
+			"KABEL;;Patchkabel Cat. 6a, 1 m;;Stück;5,995;19;\n")
+		for i := range MaxCounted + 50 {
+			fmt.Fprintf(&csv, "K-%04d;;Netzwerkzubehör Nr. %d;Mit Patchkabel, Kabelbindern und weiterem Zubehör für Serverschränke aller Art;Stück;%d,00;19;\n", i, i, 1+i%90)
+		}
+		office := actor("office", "platform_admin")
+		office.OrgKind = auth.KindOffice
+		if rep, err := f.svc.importCatalogue(t.Context(), office, f.ag, "viele.csv", stringsReader(csv.String())); err != nil || rep.Fatal != nil {
+			t.Fatalf("import: %+v %v", rep, err)
+		}
+		buyer := actor("org-a", "member_buyer")
+		res, err := f.svc.Search(t.Context(), buyer, Query{Text: "Patchkabel"})
+		if err != nil || !res.More || res.Total != MaxCounted || len(res.Items) != 25 {
+			t.Fatalf("broad query: more %v, total %d, page %d, err %v", res.More, res.Total, len(res.Items), err)
+		}
+		// The item named after the word ("Patchkabel Cat. 6a, 1 m") beats the ones that mention it once in a long
+		// text. (PostgreSQL ranks only the first MaxCounted hits its index returns, so this holds on SQLite only.)
+		if d.Dialect() == db.SQLite && res.Items[0].SupplierPID != "KABEL" {
+			t.Errorf("best match %s, want KABEL", res.Items[0].SupplierPID)
+		}
+		if res, err := f.svc.Search(t.Context(), buyer, Query{Text: "Patchkabel", Offset: MaxCounted}); err != nil || len(res.Items) != 0 {
+			t.Errorf("paging past the cap: %d items, %v", len(res.Items), err)
+		}
+		// A narrow query is counted exactly.
+		if res, err := f.svc.Search(t.Context(), buyer, Query{Text: "Dockingstation"}); err != nil || res.More || res.Total != 1 {
+			t.Errorf("narrow query: more %v, total %d, %v", res.More, res.Total, err)
 		}
 	})
 }

@@ -148,11 +148,18 @@ type Query struct {
 	Limit       int
 }
 
-// Result is a page of hits and the number of all hits.
+// Result is a page of hits and the number of all hits, counted up to
+// MaxCounted: More says there are more (a broad word over a million items
+// matches a quarter of them, and counting and ranking them all took seconds).
 type Result struct {
 	Items []Item
 	Total int
+	More  bool
 }
+
+// MaxCounted is how many hits a search counts and pages through; beyond it
+// the user is asked to narrow the search.
+const MaxCounted = 1000
 
 // Search finds active items of active agreements the actor may buy from
 // (members: the agreements they are entitled to; suppliers: their own; the
@@ -245,10 +252,14 @@ func (Store) Search(ctx context.Context, qr db.Querier, v viewer, q Query) (Resu
 		where, args = append(where, "i.price_e4 <= ?"), append(args, p)
 	}
 	cond := strings.Join(where, " AND ")
-	if err := qr.QueryRowContext(ctx, "SELECT COUNT(*) FROM "+from+" WHERE "+cond, args...).Scan(&res.Total); err != nil {
+	if err := qr.QueryRowContext(ctx, "SELECT COUNT(*) FROM (SELECT 1 FROM "+from+" WHERE "+cond+" LIMIT ?) hits",
+		append(args, MaxCounted+1)...).Scan(&res.Total); err != nil {
 		return res, fmt.Errorf("count hits: %w", err)
 	}
-	if res.Total == 0 {
+	if res.Total > MaxCounted {
+		res.Total, res.More = MaxCounted, true
+	}
+	if res.Total == 0 || q.Offset >= MaxCounted {
 		return res, nil
 	}
 	order := "i.short_description, i.id"
@@ -260,7 +271,20 @@ func (Store) Search(ctx context.Context, qr db.Querier, v viewer, q Query) (Resu
 	case SortName:
 	default:
 		if len(tokens) > 0 {
-			order = "rank DESC, i.short_description, i.id"
+			order = "score DESC, i.short_description, i.id"
+			if qr.Dialect() == db.SQLite {
+				// FTS5 delivers its rows by rank itself, so SQLite reads
+				// items best first and stops after the page instead of
+				// reading and sorting every hit.
+				order = "f.rank"
+			} else if res.More {
+				// PostgreSQL ranks with ts_rank row by row: rank the
+				// first MaxCounted hits the index returns, not a quarter
+				// of the catalogue. The best match of a very broad query
+				// may then be missed; the page says to narrow it.
+				from = "(SELECT i.* FROM " + from + " WHERE " + cond + " LIMIT " + fmt.Sprint(MaxCounted) + ") i"
+				cond = "TRUE"
+			}
 		}
 	}
 	limit := q.Limit
@@ -268,7 +292,7 @@ func (Store) Search(ctx context.Context, qr db.Querier, v viewer, q Query) (Resu
 		limit = 25
 	}
 	all := append(append(rankArgs, args...), limit, max(q.Offset, 0))
-	rows, err = qr.QueryContext(ctx, "SELECT "+searchCols+", "+rank+" AS rank FROM "+from+" WHERE "+cond+" ORDER BY "+order+" LIMIT ? OFFSET ?", all...)
+	rows, err = qr.QueryContext(ctx, "SELECT "+searchCols+", "+rank+" AS score FROM "+from+" WHERE "+cond+" ORDER BY "+order+" LIMIT ? OFFSET ?", all...)
 	if err != nil {
 		return res, fmt.Errorf("search: %w", err)
 	}

@@ -72,8 +72,13 @@ func openSQLite(ctx context.Context, path string) (*DB, error) {
 	// busy_timeout first so that the following pragmas already wait for locks.
 	// The path is part of a file: URI, so "%", "#" and "?" must be escaped.
 	escaped := strings.NewReplacer("%", "%25", "#", "%23", "?", "%3f").Replace(path)
+	// A 1.8 GB catalogue database spent 41 % of a search's CPU time reading
+	// pages through SQLite's default 2 MiB page cache: each connection keeps
+	// 16 MiB, and up to 256 MiB of the file are read through a memory map
+	// (pages shared with the operating system's cache).
 	dsn := "file:" + escaped + "?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)" +
-		"&_pragma=synchronous(NORMAL)&_pragma=foreign_keys(ON)&_txlock=immediate&_time_format=sqlite"
+		"&_pragma=synchronous(NORMAL)&_pragma=foreign_keys(ON)&_pragma=cache_size(-16384)&_pragma=mmap_size(268435456)" +
+		"&_txlock=immediate&_time_format=sqlite"
 	write, err := sql.Open("sqlite", dsn)
 	if err != nil {
 		return nil, fmt.Errorf("open sqlite: %w", err)
