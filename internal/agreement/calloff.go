@@ -336,6 +336,21 @@ func (s *Service) Approve(ctx context.Context, a *auth.Actor, id string) error {
 	}
 	now := s.clock.Now()
 	return s.db.InTx(ctx, func(tx *db.Tx) error {
+		// The agreement must still be active when the order goes out. The
+		// row lock (PostgreSQL; SQLite's write transaction holds the whole
+		// database) orders this against a suspension or an end at the same
+		// moment: one of them sees the other's result.
+		lock := ""
+		if tx.Dialect() == db.Postgres {
+			lock = " FOR UPDATE"
+		}
+		var st Status
+		if err := tx.QueryRowContext(ctx, "SELECT status FROM agreements WHERE id = ?"+lock, c.AgreementID).Scan(&st); err != nil {
+			return err
+		}
+		if st != Active {
+			return errs.E(errs.Conflict, "calloff.error.not_active")
+		}
 		if err := s.store.setStatus(ctx, tx, c.ID, []CallOffStatus{AwaitingApproval}, Submitted, ", approved_by = ?, approved_at = ?, updated_at = ?",
 			a.UserID, now, now); err != nil {
 			return err

@@ -239,22 +239,16 @@ func (s *Service) SubmitCallOff(ctx context.Context, a *auth.Actor, in OrderInpu
 	return c, nil
 }
 
-// ApproveCallOff gives the second approval of a call-off (see Approve) unless
-// its agreement is suspended or has ended meanwhile: the approval is what
-// sends the order to the supplier, so it is refused like a new call-off, with
-// the date and the reason. (Approve itself does not look at the agreement's
-// status; this check runs just before it, so an agreement suspended in the
-// same instant can still let one approval through — see the report of
-// issue 5 for the in-transaction check that closes the gap.)
+// ApproveCallOff gives the second approval of a call-off (see Approve). The
+// approval is what sends the order to the supplier, so while the agreement is
+// suspended or has ended it is refused like a new call-off, with the date and
+// the reason.
 func (s *Service) ApproveCallOff(ctx context.Context, a *auth.Actor, id string) error {
-	if c, err := s.memberCallOff(ctx, a, id); err == nil {
-		var st Status
-		if err := s.db.QueryRowContext(ctx, "SELECT status FROM agreements WHERE id = ?", c.AgreementID).Scan(&st); err != nil {
-			return err
-		}
-		if st != Active && c.Status == AwaitingApproval {
-			return s.explainRefusal(ctx, errs.E(errs.Conflict, "calloff.error.not_active"), c.AgreementID, a.Lang)
+	err := s.Approve(ctx, a, id)
+	if e, ok := errs.As(err); ok && e.Key == "calloff.error.not_active" {
+		if c, cerr := s.memberCallOff(ctx, a, id); cerr == nil {
+			return s.explainRefusal(ctx, err, c.AgreementID, a.Lang)
 		}
 	}
-	return s.Approve(ctx, a, id)
+	return err
 }

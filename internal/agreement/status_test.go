@@ -192,6 +192,10 @@ func TestApprovalRefusedWhileSuspended(t *testing.T) {
 			t.Fatal(err)
 		}
 		approver := actor("org-a", "member_buyer")
+		// The check is part of the approval's transaction, not only of the page's wrapper.
+		if err := f.svc.Approve(ctx, approver, c.ID); errs.CodeOf(err) != errs.Conflict {
+			t.Errorf("Approve while suspended: %v", err)
+		}
 		err = f.svc.ApproveCallOff(ctx, approver, c.ID)
 		if e, _ := errs.As(err); e == nil || e.Key != "calloff.error.suspended" {
 			t.Errorf("approval while suspended: %v", err)
