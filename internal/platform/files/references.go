@@ -20,6 +20,8 @@ var References = []Reference{
 	{"assembly_documents", "file_key"},
 	{"advice_attachments", "file_key"},
 	{"contract_templates", "file_key"},
+	{"group_documents", "file_key"},
+	{"knowledge_attachments", "file_key"},
 }
 
 // OrphanAge is how old an unreferenced file must be before the start-up
