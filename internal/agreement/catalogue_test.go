@@ -271,8 +271,8 @@ func TestCalloffApprovalAndDelivery(t *testing.T) {
 }
 
 // TestCatalogueSearchCapsBroadQueries: a word that matches more than
-// MaxCounted items is counted up to MaxCounted and says there are more, and
-// paging stops at the cap.
+// MaxCounted items is counted up to MaxCounted and says there are more, the
+// first MaxCounted hits are ranked, and paging stops at the cap.
 func TestCatalogueSearchCapsBroadQueries(t *testing.T) {
 	testkit.ForEachDB(t, func(t *testing.T, d *db.DB) {
 		f := newFixture(t, d)
@@ -294,8 +294,9 @@ func TestCatalogueSearchCapsBroadQueries(t *testing.T) {
 		if err != nil || !res.More || res.Total != MaxCounted || len(res.Items) != 25 {
 			t.Fatalf("broad query: more %v, total %d, page %d, err %v", res.More, res.Total, len(res.Items), err)
 		}
-		// The item named after the word ("Patchkabel Cat. 6a, 1 m") beats the ones that mention it once in a long
-		// text. (PostgreSQL ranks only the first MaxCounted hits its index returns, so this holds on SQLite only.)
+		// Of the first MaxCounted hits the index returns, the item named after the word ("Patchkabel Cat. 6a, 1 m")
+		// beats the ones that mention it once in a long text. On SQLite the FTS index returns the first imported rows
+		// first; PostgreSQL's bitmap scan returns heap order, where the re-imported item now sits last.
 		if d.Dialect() == db.SQLite && res.Items[0].SupplierPID != "KABEL" {
 			t.Errorf("best match %s, want KABEL", res.Items[0].SupplierPID)
 		}

@@ -272,27 +272,23 @@ func (Store) Search(ctx context.Context, qr db.Querier, v viewer, q Query) (Resu
 	default:
 		if len(tokens) > 0 {
 			order = "score DESC, i.short_description, i.id"
-			if qr.Dialect() == db.SQLite {
-				// FTS5 delivers its rows by rank itself, so SQLite reads
-				// items best first and stops after the page instead of
-				// reading and sorting every hit.
-				order = "f.rank"
-			} else if res.More {
-				// PostgreSQL ranks with ts_rank row by row: rank the
-				// first MaxCounted hits the index returns, not a quarter
-				// of the catalogue. The best match of a very broad query
-				// may then be missed; the page says to narrow it.
-				from = "(SELECT i.* FROM " + from + " WHERE " + cond + " LIMIT " + fmt.Sprint(MaxCounted) + ") i"
-				cond = "TRUE"
-			}
 		}
 	}
 	limit := q.Limit
 	if limit <= 0 || limit > 100 {
 		limit = 25
 	}
-	all := append(append(rankArgs, args...), limit, max(q.Offset, 0))
-	rows, err = qr.QueryContext(ctx, "SELECT "+searchCols+", "+rank+" AS score FROM "+from+" WHERE "+cond+" ORDER BY "+order+" LIMIT ? OFFSET ?", all...)
+	query := "SELECT " + searchCols + ", " + rank + " AS score FROM " + from + " WHERE " + cond + " ORDER BY " + order + " LIMIT ? OFFSET ?"
+	if res.More {
+		// A broad query (a common word over a million items matches a
+		// quarter of them): scoring and sorting every hit took seconds.
+		// The first MaxCounted hits the index returns are scored and sorted
+		// instead; the page says there are more and asks to narrow the search.
+		query = "SELECT " + searchCols + ", i.score FROM (SELECT i.*, " + rank + " AS score FROM " + from + " WHERE " + cond +
+			" LIMIT " + fmt.Sprint(MaxCounted) + ") i ORDER BY " + order + " LIMIT ? OFFSET ?"
+	}
+	all := append(append(append([]any(nil), rankArgs...), args...), limit, max(q.Offset, 0))
+	rows, err = qr.QueryContext(ctx, query, all...)
 	if err != nil {
 		return res, fmt.Errorf("search: %w", err)
 	}
