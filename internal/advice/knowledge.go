@@ -277,4 +277,3 @@ func (s *Service) CreateArticle(ctx context.Context, a *auth.Actor, in ArticleIn
 	})
 	return art, err
 }
-

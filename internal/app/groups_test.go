@@ -9,9 +9,9 @@ import (
 	"testing"
 
 	"kopit/internal/demo"
-	"kopit/internal/search"
 	"kopit/internal/groups"
 	"kopit/internal/platform/auth"
+	"kopit/internal/search"
 )
 
 // groupFixture names the demo's working groups and some of their content.

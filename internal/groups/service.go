@@ -570,4 +570,3 @@ func (s *Service) Titles(ctx context.Context) (map[string]string, error) {
 	}
 	return out, nil
 }
-
