@@ -543,6 +543,10 @@ func TestSSO(t *testing.T) {
 			if code, body := configure(t, e, madmin, hzd, ssoForm(o, "enforce", "on", "client_secret", "")); code != http.StatusSeeOther {
 				t.Fatalf("configure: %d\n%s", code, body)
 			}
+			// The session opened with a password ended with the decision; the administrator's own goes on.
+			if code, _ := e.do(c, "GET", "/profile", nil); code != http.StatusSeeOther {
+				t.Errorf("a password session of the organisation outlived the enforcement: %d", code)
+			}
 			for _, email := range []string{"einkauf@hzd.example", "niemand@hzd.example"} {
 				code, body := e.do(e.client(""), "POST", "/login", url.Values{"email": {email}, "password": {demo.Password}})
 				if code != http.StatusUnprocessableEntity || !strings.Contains(body, "verlangt die Anmeldung mit Single Sign-on") {

@@ -119,9 +119,18 @@ func (s *Service) Save(ctx context.Context, a *auth.Actor, orgID string, in Inpu
 		if err := s.store.save(ctx, tx, c, sealed); err != nil {
 			return err
 		}
+		// From the moment sign-in through the provider is required, sessions
+		// opened with a password end too (the administrator's own stays).
+		var ended int64
+		if c.Enabled && c.Enforce && !(old.Enabled && old.Enforce) {
+			if ended, err = s.auth.EndOrganisationSessions(ctx, tx, org.ID, a.UserID); err != nil {
+				return err
+			}
+		}
 		return audit.Record(ctx, tx, c.UpdatedAt, a, org.ID, "sso.configured", "organisation", org.ID, map[string]any{
 			"enabled": c.Enabled, "issuer": c.Issuer, "client_id": c.ClientID, "secret_changed": sealed != nil,
-			"domains": c.Domains, "role_claim": c.RoleClaim, "role_map": formatRoleMap(c.RoleMap), "jit": c.JIT, "enforce": c.Enforce})
+			"domains": c.Domains, "role_claim": c.RoleClaim, "role_map": formatRoleMap(c.RoleMap), "jit": c.JIT, "enforce": c.Enforce,
+			"sessions_ended": ended})
 	})
 	return c, err
 }

@@ -34,3 +34,17 @@ func (s *Service) OpenVerifiedSession(ctx context.Context, userID string) (token
 	}
 	return plain, actor, nil
 }
+
+// EndOrganisationSessions ends, inside tx, the sessions of every user of the
+// organisation except keepUserID's (the administrator who asks for it). The
+// single sign-on module calls it when an organisation starts to require
+// sign-in through its identity provider, so that sessions opened with a
+// password do not outlive that decision. It returns how many ended.
+func (s *Service) EndOrganisationSessions(ctx context.Context, tx *db.Tx, orgID, keepUserID string) (int64, error) {
+	res, err := tx.ExecContext(ctx, "DELETE FROM sessions WHERE user_id IN (SELECT id FROM users WHERE org_id = ?) AND user_id <> ?",
+		orgID, keepUserID)
+	if err != nil {
+		return 0, fmt.Errorf("end sessions: %w", err)
+	}
+	return res.RowsAffected()
+}
