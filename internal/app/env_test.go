@@ -57,6 +57,13 @@ func forEachEngine(t *testing.T, fn func(t *testing.T, e *env)) {
 
 func newEnv(t *testing.T, databaseURL string) *env {
 	t.Helper()
+	return newEnvWith(t, databaseURL, func(*app.Config) {})
+}
+
+// newEnvWith is newEnv with a change to the configuration (cookies are not
+// Secure unless change says so: the test server speaks plain HTTP).
+func newEnvWith(t *testing.T, databaseURL string, change func(*app.Config)) *env {
+	t.Helper()
 	ctx := context.Background()
 	c := app.Defaults()
 	c.DataDir = filepath.Join(t.TempDir(), "data")
@@ -65,6 +72,7 @@ func newEnv(t *testing.T, databaseURL string) *env {
 	e := &env{t: t, mails: &capture{}, clock: clock.NewFixed(time.Now())}
 	e.srv = httptest.NewUnstartedServer(nil)
 	c.BaseURL = "http://" + e.srv.Listener.Addr().String()
+	change(&c)
 	a, err := app.New(ctx, c, app.Options{Hasher: auth.NewTestHasher(), Sender: e.mails, Clock: e.clock, Log: slog.New(slog.DiscardHandler)})
 	if err != nil {
 		t.Fatal(err)

@@ -3,51 +3,14 @@ package app_test
 import (
 	"context"
 	"io"
-	"log/slog"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
-	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"kopit/internal/app"
 	"kopit/internal/demo"
-	"kopit/internal/platform/auth"
-	"kopit/internal/platform/clock"
 )
-
-// newEnvWith is newEnv with a change to the configuration.
-func newEnvWith(t *testing.T, databaseURL string, change func(*app.Config)) *env {
-	t.Helper()
-	ctx := context.Background()
-	c := app.Defaults()
-	c.DataDir = filepath.Join(t.TempDir(), "data")
-	c.DatabaseURL = databaseURL
-	e := &env{t: t, mails: &capture{}, clock: clock.NewFixed(time.Now())}
-	e.srv = httptest.NewUnstartedServer(nil)
-	c.BaseURL = "http://" + e.srv.Listener.Addr().String()
-	change(&c)
-	a, err := app.New(ctx, c, app.Options{Hasher: auth.NewTestHasher(), Sender: e.mails, Clock: e.clock, Log: slog.New(slog.DiscardHandler)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	e.app = a
-	if _, err := demo.Load(ctx, a); err != nil {
-		t.Fatal(err)
-	}
-	if err := a.Start(ctx); err != nil {
-		t.Fatal(err)
-	}
-	e.srv.Config.Handler = a.Handler
-	e.srv.Start()
-	t.Cleanup(func() {
-		e.srv.Close()
-		_ = a.Close(context.Background())
-	})
-	return e
-}
 
 // raw sends a request without a cookie jar and returns the response with
 // its body read.
