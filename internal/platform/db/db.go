@@ -134,6 +134,34 @@ func (d *DB) ExecContext(ctx context.Context, q string, args ...any) (sql.Result
 type Tx struct {
 	tx      *sql.Tx
 	dialect Dialect
+	// local holds state a package keeps for the length of the transaction
+	// (Local); beforeCommit runs just before COMMIT (BeforeCommit).
+	local        map[any]any
+	beforeCommit []func(context.Context) error
+}
+
+// Local returns the value stored under key for this transaction, making it
+// with newValue on first use; created says it was made now. Packages use it to
+// gather work of a whole transaction, such as the mails to deliver, into one
+// write at its end (see BeforeCommit). The key should be a value of an
+// unexported type of the caller's package, as with context keys.
+func (t *Tx) Local(key any, newValue func() any) (v any, created bool) {
+	if v, ok := t.local[key]; ok {
+		return v, false
+	}
+	if t.local == nil {
+		t.local = map[any]any{}
+	}
+	v = newValue()
+	t.local[key] = v
+	return v, true
+}
+
+// BeforeCommit registers fn to run in the transaction after the caller's
+// function has succeeded and just before COMMIT, in the order registered;
+// an error rolls the transaction back like an error of the caller's.
+func (t *Tx) BeforeCommit(fn func(context.Context) error) {
+	t.beforeCommit = append(t.beforeCommit, fn)
 }
 
 func (t *Tx) Dialect() Dialect { return t.dialect }
@@ -170,8 +198,14 @@ func (d *DB) InTx(ctx context.Context, fn func(tx *Tx) error) (err error) {
 			_ = sqlTx.Rollback()
 		}
 	}()
-	if err = fn(&Tx{tx: sqlTx, dialect: d.dialect}); err != nil {
+	tx := &Tx{tx: sqlTx, dialect: d.dialect}
+	if err = fn(tx); err != nil {
 		return err
+	}
+	for i := 0; i < len(tx.beforeCommit); i++ { // a hook may register another
+		if err = tx.beforeCommit[i](ctx); err != nil {
+			return err
+		}
 	}
 	if err = sqlTx.Commit(); err != nil {
 		return fmt.Errorf("commit: %w", err)

@@ -3,6 +3,7 @@ package mail_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"sync"
 	"testing"
@@ -333,6 +334,109 @@ func TestOutboxDeliversOverSMTP(t *testing.T) {
 		got := srv.deliveries()
 		if len(got) != 1 || !strings.Contains(string(got[0].data), "Message-ID: <"+mailID+"@example.org>") {
 			t.Fatalf("server got %d messages: %+v", len(got), got)
+		}
+	})
+}
+
+// addressSender refuses some addresses for good and others a number of
+// times before accepting them; it counts the calls per address.
+type addressSender struct {
+	mu       sync.Mutex
+	refuse   map[string]bool
+	failures map[string]int // transient refusals left
+	calls    map[string]int
+}
+
+func (s *addressSender) Send(_ context.Context, _ string, m mail.Message) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.calls[m.To]++
+	switch {
+	case s.refuse[m.To]:
+		return &mail.PermanentError{Err: errors.New("550 5.1.1 no such user")}
+	case s.failures[m.To] > 0:
+		s.failures[m.To]--
+		return errors.New("451 4.7.1 try again later")
+	}
+	return nil
+}
+
+func (s *addressSender) callsTo(addr string) int { s.mu.Lock(); defer s.mu.Unlock(); return s.calls[addr] }
+
+// TestATransactionsMailsShareDeliveryJobs: the 120 mails of one transaction
+// are delivered by three jobs (50, 50, 20), each mail once; a permanent
+// refusal fails its mail only, and a mail refused for now is retried
+// without sending the others of its job again.
+func TestATransactionsMailsShareDeliveryJobs(t *testing.T) {
+	testkit.ForEachDB(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		s := &addressSender{refuse: map[string]bool{"weg@example.org": true}, failures: map[string]int{"spaeter@example.org": 2}, calls: map[string]int{}}
+		o, _ := newOutbox(t, d, s, 5)
+		var ids []string
+		addrs := []string{"weg@example.org", "spaeter@example.org"}
+		for i := range 118 {
+			addrs = append(addrs, fmt.Sprintf("mitglied%03d@example.org", i))
+		}
+		err := d.InTx(ctx, func(tx *db.Tx) error {
+			for _, a := range addrs {
+				id, err := o.Enqueue(ctx, tx, mail.Message{To: a, Subject: "Abruf bestätigt", Body: "…"})
+				if err != nil {
+					return err
+				}
+				ids = append(ids, id)
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n := count(t, d, "SELECT COUNT(*) FROM river_job WHERE kind = 'mail.deliver'"); n != 3 {
+			t.Errorf("%d delivery jobs for 120 mails, want 3", n)
+		}
+		r := waitStatus(t, d, o, ids[0], mail.StatusFailed)
+		if r.Attempts != 1 || s.callsTo(addrs[0]) != 1 {
+			t.Errorf("refused mail: %d attempts, %d calls; want 1 and 1", r.Attempts, s.callsTo(addrs[0]))
+		}
+		r = waitStatus(t, d, o, ids[1], mail.StatusSent)
+		if r.Attempts != 3 || s.callsTo(addrs[1]) != 3 {
+			t.Errorf("mail refused twice for now: %d attempts, %d calls; want 3 and 3", r.Attempts, s.callsTo(addrs[1]))
+		}
+		for i, id := range ids[2:] {
+			r := waitStatus(t, d, o, id, mail.StatusSent)
+			if n := s.callsTo(addrs[i+2]); n != 1 || r.Attempts != 1 {
+				t.Errorf("%s: sent %d times, %d attempts; want once", addrs[i+2], n, r.Attempts)
+			}
+		}
+	})
+}
+
+// legacyDeliver is a delivery job as queued before jobs carried several
+// mails: one outbox id.
+type legacyDeliver struct {
+	OutboxID string `json:"outbox_id"`
+}
+
+func (legacyDeliver) Kind() string { return "mail.deliver" }
+
+func TestAJobQueuedForOneMailIsStillDelivered(t *testing.T) {
+	testkit.ForEachDB(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		s := &fakeSender{}
+		o, q := newOutbox(t, d, s, 3)
+		const mailID = "01JLEGACYMAIL0000000000000"
+		err := d.InTx(ctx, func(tx *db.Tx) error {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO outbox (id, to_addr, subject, body, status, created_at) VALUES (?, ?, ?, ?, ?, ?)`,
+				mailID, welcome.To, welcome.Subject, welcome.Body, mail.StatusPending, t0); err != nil {
+				return err
+			}
+			return q.InsertTx(ctx, tx, legacyDeliver{OutboxID: mailID}, nil)
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		waitStatus(t, d, o, mailID, mail.StatusSent)
+		if got := s.messages(); len(got) != 1 || got[0] != welcome {
+			t.Errorf("sender got %+v", got)
 		}
 	})
 }

@@ -12,10 +12,13 @@ import (
 	"kopit/internal/platform/errs"
 )
 
-// deliverArgs is the job that delivers one outbox mail. It carries only the
-// id: the mail itself stays in the outbox, where the admin page can read it.
+// deliverArgs is the job that delivers the outbox mails of one transaction
+// (up to MaxBatch of them). It carries only their ids: the mails stay in the
+// outbox, where the admin page can read them. OutboxID is the single mail of
+// a job queued before jobs carried several.
 type deliverArgs struct {
-	OutboxID string `json:"outbox_id"`
+	OutboxIDs []string `json:"outbox_ids,omitempty"`
+	OutboxID  string   `json:"outbox_id,omitempty"`
 }
 
 func (deliverArgs) Kind() string { return "mail.deliver" }
@@ -25,14 +28,37 @@ type deliverWorker struct {
 	o *Outbox
 }
 
-// Work delivers the mail once. Delivery is at least once, not exactly once: if
-// the server accepts the mail but recording "sent" fails, the retry sends it
-// again (with the same Message-ID). Losing a mail would be worse.
+// Work delivers each of the job's mails that is still pending, once. A mail
+// the server refuses for now keeps the job for a retry, which skips the
+// mails sent meanwhile; so each mail is tried once per attempt of the job.
+// Delivery is at least once, not exactly once: if the server accepts a mail
+// but recording "sent" fails, the retry sends it again (with the same
+// Message-ID). Losing a mail would be worse.
 func (w *deliverWorker) Work(ctx context.Context, job *river.Job[deliverArgs]) error {
+	ids := job.Args.OutboxIDs
+	if job.Args.OutboxID != "" {
+		ids = append(ids, job.Args.OutboxID)
+	}
+	var retry []error
+	for _, mailID := range ids {
+		if err := ctx.Err(); err != nil {
+			return errors.Join(append(retry, err)...) // the rest stay pending for the retry
+		}
+		if err := w.deliver(ctx, job, mailID); err != nil {
+			retry = append(retry, err)
+		}
+	}
+	return errors.Join(retry...)
+}
+
+// deliver sends one mail and records the outcome; an error asks for a retry.
+func (w *deliverWorker) deliver(ctx context.Context, job *river.Job[deliverArgs], mailID string) error {
 	o := w.o
-	row, err := o.Get(ctx, o.db, job.Args.OutboxID)
+	row, err := o.Get(ctx, o.db, mailID)
 	if errs.CodeOf(err) == errs.NotFound {
-		return river.JobCancel(err) // cannot happen: row and job commit together
+		// Cannot happen (row and job commit together); nothing to retry.
+		o.logger.Error("mail of a delivery job not in the outbox", slog.String("outbox_id", mailID))
+		return nil
 	}
 	if err != nil {
 		return err
@@ -53,13 +79,9 @@ func (w *deliverWorker) Work(ctx context.Context, job *river.Job[deliverArgs]) e
 	case errors.As(sendErr, &perm), job.Attempt >= job.MaxAttempts:
 		o.logger.Warn("mail not delivered, giving up", slog.String("outbox_id", row.ID),
 			slog.Int("attempt", job.Attempt), slog.String("error", sendErr.Error()))
-		if err := w.set(ctx, row.ID, `status = ?, attempts = attempts + 1, last_error = ?`, StatusFailed, truncate(sendErr.Error())); err != nil {
-			return err // the job is retried, and records the failure then
-		}
-		if perm != nil {
-			return river.JobCancel(sendErr) // no further attempts
-		}
-		return sendErr // the last attempt: River discards the job
+		// No further attempts for this mail; an error recording it is
+		// retried, and records the failure then.
+		return w.set(ctx, row.ID, `status = ?, attempts = attempts + 1, last_error = ?`, StatusFailed, truncate(sendErr.Error()))
 	default:
 		if err := w.set(ctx, row.ID, `attempts = attempts + 1, last_error = ?`, truncate(sendErr.Error())); err != nil {
 			return errors.Join(sendErr, err)
