@@ -256,7 +256,7 @@ func (w *importWriter) flush(ctx context.Context) error {
 	}
 	w.items, w.prices, w.fts = w.items[:0], w.prices[:0], w.fts[:0]
 	clear(w.pending)
-	return nil
+	return recordTerms(ctx, w.tx, &w.stems)
 }
 
 // repeatRow is n comma-separated copies of a VALUES row.
@@ -335,7 +335,10 @@ func (w *importWriter) one(ctx context.Context, it catalog.Item, known map[strin
 			return err
 		}
 		w.rep.Updated++
-		return indexItem(ctx, w.tx, old.id, vec)
+		if err := indexItem(ctx, w.tx, old.id, vec); err != nil {
+			return err
+		}
+		return recordTerms(ctx, w.tx, &w.stems)
 	}
 	itemID := id.New()
 	w.items = append(w.items, itemID, w.ag.ID, it.SupplierPID, it.GTIN, it.ManufacturerName, it.ShortDescription, it.LongDescription,

@@ -144,6 +144,9 @@ func TestCatalogueSearch(t *testing.T) {
 			{Query{Text: "notebook", Sort: SortName}, "NB-14 DOCK"},
 			{Query{Text: "Dockingstationen"}, "DOCK"},
 			{Query{Text: "Patchkabel"}, "KABEL"},
+			{Query{Text: "Docking"}, "DOCK"}, // the start of a compound finds it
+			{Query{Text: "patch cat"}, "KABEL"},
+			{Query{Text: "Dockingstationen Drucker"}, ""}, // every word must match
 			{Query{Text: "Notebooks Zoll"}, "NB-14"},
 			{Query{Text: "Drucker"}, ""},
 			{Query{Sort: SortPriceAsc}, "KABEL DOCK NB-14"},
@@ -162,6 +165,22 @@ func TestCatalogueSearch(t *testing.T) {
 			}
 			if got != c.want {
 				t.Errorf("%+v: %q, want %q", c.q, got, c.want)
+			}
+		}
+		if d.Dialect() == db.SQLite {
+			// A database from before catalogue_terms: the words are listed
+			// from the index at start-up, and prefixes widen again.
+			if _, err := d.ExecContext(t.Context(), "DELETE FROM catalogue_terms"); err != nil {
+				t.Fatal(err)
+			}
+			if got := names(buyer, Query{Text: "Docking"}); len(got) != 0 {
+				t.Errorf("without terms: %v", got)
+			}
+			if err := ensureSearchIndex(t.Context(), d); err != nil {
+				t.Fatal(err)
+			}
+			if got := strings.Join(names(buyer, Query{Text: "Docking"}), " "); got != "DOCK" {
+				t.Errorf("after start-up: %q, want DOCK", got)
 			}
 		}
 		// Tenants.

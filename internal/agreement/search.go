@@ -1,8 +1,10 @@
 package agreement
 
 import (
+	"cmp"
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 
 	"kopit/internal/agreement/stem"
@@ -24,15 +26,29 @@ import (
 //     filled from catalogue_items when it is empty, and written in the same
 //     transaction as the item (indexItem). It is not in the migration because
 //     FTS5's shadow tables would make the two engines' schemas differ.
+//     Beside it, catalogue_terms lists every word (stem) the index holds, so
+//     that a query word can be widened to the indexed words it begins
+//     ("dock" → docking, dockingstation) as an OR of exact words (see
+//     ftsMatch), which FTS5 reads lazily up to the hits needed; its own
+//     prefix query ("dock"*) first merges the whole posting lists of every
+//     such word, a quarter of a million entries for a common word.
 
 func ensureSearchIndex(ctx context.Context, d *db.DB) error {
 	if d.Dialect() != db.SQLite {
 		return nil
 	}
-	return d.InTx(ctx, func(tx *db.Tx) error {
+	return d.InTx(ctx, func(tx *db.Tx) (err error) {
 		if _, err := tx.ExecContext(ctx, "CREATE VIRTUAL TABLE IF NOT EXISTS catalogue_fts USING fts5(stems, tokenize = 'unicode61 remove_diacritics 0')"); err != nil {
 			return fmt.Errorf("create search index: %w", err)
 		}
+		if _, err := tx.ExecContext(ctx, "CREATE TABLE IF NOT EXISTS catalogue_terms (term TEXT PRIMARY KEY) WITHOUT ROWID"); err != nil {
+			return fmt.Errorf("create search terms: %w", err)
+		}
+		defer func() {
+			if err == nil {
+				err = fillTerms(ctx, tx)
+			}
+		}()
 		var indexed, items int
 		if err := tx.QueryRowContext(ctx, "SELECT (SELECT COUNT(*) FROM catalogue_fts), (SELECT COUNT(*) FROM catalogue_items)").Scan(&indexed, &items); err != nil {
 			return err
@@ -67,6 +83,46 @@ func ensureSearchIndex(ctx context.Context, d *db.DB) error {
 	})
 }
 
+// fillTerms lists the index's words in catalogue_terms when it has none
+// (a database from before the table, or an index rebuilt just now).
+func fillTerms(ctx context.Context, tx *db.Tx) error {
+	var terms, indexed int
+	if err := tx.QueryRowContext(ctx, "SELECT (SELECT COUNT(*) FROM (SELECT 1 FROM catalogue_terms LIMIT 1)), (SELECT COUNT(*) FROM (SELECT 1 FROM catalogue_fts LIMIT 1))").
+		Scan(&terms, &indexed); err != nil {
+		return err
+	}
+	if terms > 0 || indexed == 0 {
+		return nil
+	}
+	for _, q := range []string{"CREATE VIRTUAL TABLE temp.catalogue_vocab USING fts5vocab(main, catalogue_fts, 'row')",
+		"INSERT OR IGNORE INTO catalogue_terms (term) SELECT term FROM temp.catalogue_vocab", "DROP TABLE temp.catalogue_vocab"} {
+		if _, err := tx.ExecContext(ctx, q); err != nil {
+			return fmt.Errorf("fill search terms: %w", err)
+		}
+	}
+	return nil
+}
+
+// recordTerms writes the words the stemmer has seen since the last call
+// to catalogue_terms (SQLite; the words of items written in tx).
+func recordTerms(ctx context.Context, tx *db.Tx, s *stemmer) error {
+	if tx.Dialect() != db.SQLite {
+		s.fresh = s.fresh[:0]
+		return nil
+	}
+	for chunk := range slices.Chunk(s.fresh, 500) {
+		args := make([]any, len(chunk))
+		for i, t := range chunk {
+			args[i] = t
+		}
+		if _, err := tx.ExecContext(ctx, "INSERT OR IGNORE INTO catalogue_terms (term) VALUES "+repeatRow("(?)", len(chunk)), args...); err != nil {
+			return fmt.Errorf("record search terms: %w", err)
+		}
+	}
+	s.fresh = s.fresh[:0]
+	return nil
+}
+
 // vector is the SQL expression and its argument that fill
 // catalogue_items.search_vector: on PostgreSQL the German tsvector of the
 // text, computed once when the item is written (so that neither the search
@@ -81,15 +137,24 @@ func (s *stemmer) vector(d db.Dialect, text string) (string, string) {
 
 // stemmer stems texts like stem.Words and remembers the stems of the words
 // it has seen: a catalogue repeats a small vocabulary over and over, and
-// stemming every word afresh was a large share of an import's time.
-type stemmer struct{ memo map[string]string }
+// stemming every word afresh was a large share of an import's time. It
+// also collects the stems not yet given to recordTerms (fresh).
+type stemmer struct {
+	memo     map[string]string
+	recorded map[string]bool
+	fresh    []string
+}
 
-// stemmerMemo bounds the remembered words (a few MiB).
+// stemmerMemo bounds the remembered words and stems (a few MiB each; past
+// it, a stem may be recorded twice, which costs one ignored insert).
 const stemmerMemo = 50_000
 
 func (s *stemmer) words(text string) string {
 	if s.memo == nil || len(s.memo) > stemmerMemo {
 		s.memo = make(map[string]string, 1024)
+	}
+	if s.recorded == nil || len(s.recorded) > stemmerMemo {
+		s.recorded = make(map[string]bool, 1024)
 	}
 	var b strings.Builder
 	b.Grow(len(text))
@@ -98,6 +163,10 @@ func (s *stemmer) words(text string) string {
 		if !ok {
 			st = stem.German(w)
 			s.memo[w] = st
+		}
+		if !s.recorded[st] {
+			s.recorded[st] = true
+			s.fresh = append(s.fresh, st)
 		}
 		if b.Len() > 0 {
 			b.WriteByte(' ')
@@ -168,12 +237,14 @@ func (s *Service) Search(ctx context.Context, a *auth.Actor, q Query) (Result, e
 	return s.store.Search(ctx, s.db, viewerOf(a, auth.ViewAgreements), q)
 }
 
-// Search runs q for the viewer in two steps: first the active agreements
-// the viewer may buy from (a few hundred rows at most), then the items of
-// those agreements by id. Joining agreements and agreement_members for
-// every hit made a broad query over a million items look up three rows per
-// hit; now it looks up one, and the 25 items of the page get their
-// agreement's names from the first step.
+// Search runs q for the viewer in three steps. First the active
+// agreements the viewer may buy from (a few hundred rows at most). Then, in
+// one pass over the full-text index, the first MaxCounted+1 hits of those
+// agreements' active items with what sorting needs: that counts them up to
+// the cap, and they are scored (relevance) and sorted in Go. Last the page's
+// items by id. Joining agreements and agreement_members for every hit, and
+// counting and ranking in separate queries with bm25/ts_rank, made a broad
+// query over a million items take seconds.
 func (Store) Search(ctx context.Context, qr db.Querier, v viewer, q Query) (Result, error) {
 	var res Result
 	pred, args := v.agreementSQL()
@@ -216,30 +287,28 @@ func (Store) Search(ctx context.Context, qr db.Querier, v viewer, q Query) (Resu
 	if len(tokens) > 8 {
 		tokens = tokens[:8]
 	}
+	stems := make([]string, len(tokens))
+	for i, t := range tokens {
+		stems[i] = stem.German(t)
+	}
 	from := "catalogue_items i"
-	rank := "0"
-	var rankArgs []any
 	if len(tokens) > 0 {
 		if qr.Dialect() == db.Postgres {
 			parts := make([]string, len(tokens))
 			for i, t := range tokens {
 				parts[i] = t + ":*"
 			}
-			tsq := strings.Join(parts, " & ")
-			where = append(where, "i.search_vector @@ to_tsquery('german', ?)")
-			args = append(args, tsq)
-			rank = "ts_rank(i.search_vector, to_tsquery('german', ?))"
-			rankArgs = []any{tsq}
+			where, args = append(where, "i.search_vector @@ to_tsquery('german', ?)"), append(args, strings.Join(parts, " & "))
 		} else {
-			parts := make([]string, len(tokens))
-			for i, t := range tokens {
-				parts[i] = `"` + stem.German(t) + `"*`
+			match, err := ftsMatch(ctx, qr, stems)
+			if err != nil {
+				return res, err
+			}
+			if match == "" {
+				return res, nil // a word no catalogue has
 			}
 			from = "catalogue_fts f JOIN catalogue_items i ON i.rowid = f.rowid"
-			where = append(where, "catalogue_fts MATCH ?")
-			args = append(args, strings.Join(parts, " AND "))
-			// bm25 is lower for better matches; negate so that higher is better on both engines.
-			rank = "-bm25(catalogue_fts)"
+			where, args = append(where, "catalogue_fts MATCH ?"), append(args, match)
 		}
 	}
 	if cpv := strings.TrimSpace(q.CPV); cpv != "" && isDigits(cpv) && len(cpv) <= 8 {
@@ -251,63 +320,159 @@ func (Store) Search(ctx context.Context, qr db.Querier, v viewer, q Query) (Resu
 	if p, err := money.ParseE4(q.MaxPrice); err == nil && q.MaxPrice != "" {
 		where, args = append(where, "i.price_e4 <= ?"), append(args, p)
 	}
-	cond := strings.Join(where, " AND ")
-	if err := qr.QueryRowContext(ctx, "SELECT COUNT(*) FROM (SELECT 1 FROM "+from+" WHERE "+cond+" LIMIT ?) hits",
-		append(args, MaxCounted+1)...).Scan(&res.Total); err != nil {
-		return res, fmt.Errorf("count hits: %w", err)
+
+	hits, err := searchHits(ctx, qr, "SELECT i.id, i.short_description, i.manufacturer, i.price_e4 FROM "+from+" WHERE "+strings.Join(where, " AND ")+
+		" LIMIT ?", append(args, MaxCounted+1))
+	if err != nil {
+		return res, fmt.Errorf("search: %w", err)
 	}
-	if res.Total > MaxCounted {
-		res.Total, res.More = MaxCounted, true
+	if len(hits) > MaxCounted {
+		// A broad query (a common word over a million items matches a
+		// quarter of them): the first MaxCounted hits the index returns are
+		// sorted; the page says there are more and asks to narrow the search.
+		hits, res.More = hits[:MaxCounted], true
 	}
-	if res.Total == 0 || q.Offset >= MaxCounted {
+	res.Total = len(hits)
+	if res.Total == 0 || q.Offset >= res.Total {
 		return res, nil
 	}
-	order := "i.short_description, i.id"
-	switch q.Sort {
-	case SortPriceAsc:
-		order = "i.price_e4, i.id"
-	case SortPriceDesc:
-		order = "i.price_e4 DESC, i.id"
-	case SortName:
-	default:
-		if len(tokens) > 0 {
-			order = "score DESC, i.short_description, i.id"
-		}
-	}
+	sortHits(hits, stems, q.Sort)
 	limit := q.Limit
 	if limit <= 0 || limit > 100 {
 		limit = 25
 	}
-	query := "SELECT " + searchCols + ", " + rank + " AS score FROM " + from + " WHERE " + cond + " ORDER BY " + order + " LIMIT ? OFFSET ?"
-	if res.More {
-		// A broad query (a common word over a million items matches a
-		// quarter of them): scoring and sorting every hit took seconds.
-		// The first MaxCounted hits the index returns are scored and sorted
-		// instead; the page says there are more and asks to narrow the search.
-		query = "SELECT " + searchCols + ", i.score FROM (SELECT i.*, " + rank + " AS score FROM " + from + " WHERE " + cond +
-			" LIMIT " + fmt.Sprint(MaxCounted) + ") i ORDER BY " + order + " LIMIT ? OFFSET ?"
+	page := hits[max(q.Offset, 0):min(max(q.Offset, 0)+limit, len(hits))]
+	pageIDs := make([]any, len(page))
+	for i, h := range page {
+		pageIDs[i] = h.id
 	}
-	all := append(append(append([]any(nil), rankArgs...), args...), limit, max(q.Offset, 0))
-	rows, err = qr.QueryContext(ctx, query, all...)
+	rows, err = qr.QueryContext(ctx, "SELECT "+searchCols+" FROM catalogue_items i WHERE i.id IN ("+db.In(len(page))+")", pageIDs...)
 	if err != nil {
 		return res, fmt.Errorf("search: %w", err)
 	}
 	defer rows.Close()
+	byID := make(map[string]Item, len(page))
 	for rows.Next() {
 		var it Item
 		var active int
-		var r float64
 		if err := rows.Scan(&it.ID, &it.AgreementID, &it.SupplierPID, &it.GTIN, &it.Manufacturer, &it.Short, &it.Long, &it.Unit,
-			&it.VATRate, &it.CPV, &it.ImageURL, &it.PriceE4, &it.ListPriceE4, &it.PriceVersion, &it.ValidFrom, &it.ValidTo, &active, &r); err != nil {
+			&it.VATRate, &it.CPV, &it.ImageURL, &it.PriceE4, &it.ListPriceE4, &it.PriceVersion, &it.ValidFrom, &it.ValidTo, &active); err != nil {
 			return res, err
 		}
 		it.Active = active == 1
 		ag := visible[it.AgreementID]
 		it.AgreementRef, it.AgreementTitle, it.SupplierOrgID = ag.ref, ag.title, ag.supplier
-		res.Items = append(res.Items, it)
+		byID[it.ID] = it
 	}
-	return res, rows.Err()
+	if err := rows.Err(); err != nil {
+		return res, err
+	}
+	for _, h := range page {
+		if it, ok := byID[h.id]; ok {
+			res.Items = append(res.Items, it)
+		}
+	}
+	return res, nil
 }
+
+// hit is a search hit with what sorting it needs.
+type hit struct {
+	id, name, manufacturer string
+	priceE4                int64
+	score                  int
+	key                    string // the name as it sorts: lower case, umlauts as their vowels
+}
+
+func searchHits(ctx context.Context, qr db.Querier, query string, args []any) ([]hit, error) {
+	rows, err := qr.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var hits []hit
+	for rows.Next() {
+		var h hit
+		if err := rows.Scan(&h.id, &h.name, &h.manufacturer, &h.priceE4); err != nil {
+			return nil, err
+		}
+		hits = append(hits, h)
+	}
+	return hits, rows.Err()
+}
+
+// sortHits orders the hits: by relevance (with query words; else by name),
+// price either way, or name; ties by name, then id, so that pages are
+// stable. Names sort as German dictionaries do (DIN 5007: ä as a).
+func sortHits(hits []hit, stems []string, sort string) {
+	for i := range hits {
+		h := &hits[i]
+		h.key = fold(strings.ToLower(h.name))
+		if sort == SortRelevance || sort == "" {
+			h.score = relevance(stems, h.name, h.manufacturer)
+		}
+	}
+	slices.SortFunc(hits, func(a, b hit) int {
+		switch sort {
+		case SortPriceAsc:
+			if c := cmp.Compare(a.priceE4, b.priceE4); c != 0 {
+				return c
+			}
+		case SortPriceDesc:
+			if c := cmp.Compare(b.priceE4, a.priceE4); c != 0 {
+				return c
+			}
+		case SortName:
+		default:
+			if c := cmp.Compare(b.score, a.score); c != 0 {
+				return c
+			}
+		}
+		return cmp.Or(strings.Compare(a.key, b.key), strings.Compare(a.id, b.id))
+	})
+}
+
+// maxWidening is how many indexed words a query word may stand for; a
+// shorter prefix ("a") falls back to FTS5's prefix query.
+const maxWidening = 64
+
+// ftsMatch is the FTS5 expression for the query's stems: each stem as the
+// OR of the indexed words it begins, all of them ANDed. It is "" when a
+// stem begins no indexed word (nothing can match).
+func ftsMatch(ctx context.Context, qr db.Querier, stems []string) (string, error) {
+	parts := make([]string, 0, len(stems))
+	for _, s := range stems {
+		rows, err := qr.QueryContext(ctx, "SELECT term FROM catalogue_terms WHERE term >= ? AND term < ? ORDER BY term LIMIT ?",
+			s, s+"\U0010FFFF", maxWidening+1)
+		if err != nil {
+			return "", fmt.Errorf("search terms: %w", err)
+		}
+		var terms []string
+		for rows.Next() {
+			var t string
+			if err := rows.Scan(&t); err != nil {
+				rows.Close()
+				return "", err
+			}
+			terms = append(terms, ftsString(t))
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return "", err
+		}
+		switch {
+		case len(terms) == 0:
+			return "", nil
+		case len(terms) > maxWidening:
+			parts = append(parts, ftsString(s)+"*")
+		default:
+			parts = append(parts, "("+strings.Join(terms, " OR ")+")")
+		}
+	}
+	return strings.Join(parts, " AND "), nil
+}
+
+// ftsString quotes a word as an FTS5 string.
+func ftsString(s string) string { return `"` + strings.ReplaceAll(s, `"`, `""`) + `"` }
 
 // searchCols are an item's columns without its agreement's (see Search).
 const searchCols = `i.id, i.agreement_id, i.supplier_pid, i.gtin, i.manufacturer, i.short_description, i.long_description, i.unit,
