@@ -361,7 +361,11 @@ func (s *addressSender) Send(_ context.Context, _ string, m mail.Message) error 
 	return nil
 }
 
-func (s *addressSender) callsTo(addr string) int { s.mu.Lock(); defer s.mu.Unlock(); return s.calls[addr] }
+func (s *addressSender) callsTo(addr string) int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.calls[addr]
+}
 
 // TestATransactionsMailsShareDeliveryJobs: the 120 mails of one transaction
 // are delivered by three jobs (50, 50, 20), each mail once; a permanent
