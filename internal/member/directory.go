@@ -7,6 +7,7 @@ import (
 
 	"kopit/internal/platform/auth"
 	"kopit/internal/platform/db"
+	"kopit/internal/platform/errs"
 )
 
 // OrgRef names an organisation for other modules.
@@ -92,16 +93,56 @@ func (s *Store) Contacts(ctx context.Context, orgID string, roles ...auth.Role) 
 	return out, rows.Err()
 }
 
-// Organisations returns full records by id (tendering names winners in
-// notices with address, register id and size).
+// inChunk is how many ids one IN list carries: well below the bound
+// parameters either engine accepts (SQLite 32,766, PostgreSQL 65,535), and
+// small enough that the statement stays cheap to prepare.
+const inChunk = 500
+
+// OrganisationsByID returns full records by id (tendering names winners in
+// notices with address, register id and size); an id that names no
+// organisation is ErrNotFound. Callers pass one id per row they show (the
+// agreement list passes each agreement's supplier), so the ids are
+// deduplicated and fetched with one query per chunk rather than one per id:
+// the dashboard's agreement panel spent most of its time in those queries.
 func (s *Store) OrganisationsByID(ctx context.Context, ids []string) (map[string]Organisation, error) {
-	out := map[string]Organisation{}
-	for _, id := range ids {
-		o, err := s.Organisation(ctx, s.db, auth.AllScope(), id)
-		if err != nil {
-			return nil, err
+	out := make(map[string]Organisation, len(ids))
+	args := make([]any, 0, min(len(ids), inChunk))
+	seen := make(map[string]bool, len(ids))
+	flush := func() error {
+		if len(args) == 0 {
+			return nil
 		}
-		out[id] = o
+		rows, err := s.db.QueryContext(ctx, "SELECT "+orgColumns+" FROM organisations o WHERE o.id IN ("+db.In(len(args))+")", args...)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			o, err := scanOrg(rows)
+			if err != nil {
+				return err
+			}
+			out[o.ID] = o
+		}
+		args = args[:0]
+		return rows.Err()
+	}
+	for _, id := range ids {
+		if seen[id] {
+			continue
+		}
+		seen[id] = true
+		if args = append(args, id); len(args) == inChunk {
+			if err := flush(); err != nil {
+				return nil, err
+			}
+		}
+	}
+	if err := flush(); err != nil {
+		return nil, err
+	}
+	if len(out) != len(seen) {
+		return nil, errs.ErrNotFound
 	}
 	return out, nil
 }

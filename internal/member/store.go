@@ -173,15 +173,22 @@ func (s *Store) Users(ctx context.Context, q db.Querier, scope auth.Scope, f Use
 		like := "%" + strings.ToLower(f.Query) + "%"
 		args = append(args, like, like)
 	}
-	from := " FROM users u JOIN organisations o ON o.id = u.org_id WHERE " + where
+	// The filters touch users only, and every user belongs to an
+	// organisation (a foreign key), so the count needs no join, and the page
+	// is found by walking the users_name index (name, id) alone; only the
+	// page's rows are then joined with their organisations. Counting over
+	// the join and joining every skipped row of the OFFSET was most of the
+	// user list's time (kopit bench html_users).
 	var total int
-	if err := q.QueryRowContext(ctx, "SELECT COUNT(*)"+from, args...).Scan(&total); err != nil {
+	if err := q.QueryRowContext(ctx, "SELECT COUNT(*) FROM users u WHERE "+where, args...).Scan(&total); err != nil {
 		return nil, 0, err
 	}
 	if f.Limit <= 0 {
 		f.Limit = 1000
 	}
-	rows, err := q.QueryContext(ctx, "SELECT "+userColumns+from+" ORDER BY u.name, u.id LIMIT ? OFFSET ?", append(args, f.Limit, f.Offset)...)
+	rows, err := q.QueryContext(ctx, "SELECT "+userColumns+` FROM (SELECT u.id FROM users u WHERE `+where+
+		` ORDER BY u.name, u.id LIMIT ? OFFSET ?) page JOIN users u ON u.id = page.id JOIN organisations o ON o.id = u.org_id
+		ORDER BY u.name, u.id`, append(args, f.Limit, f.Offset)...)
 	if err != nil {
 		return nil, 0, err
 	}
