@@ -24,7 +24,7 @@ type agreementsData struct {
 
 func (h *Handlers) listAgreements(w http.ResponseWriter, r *http.Request) error {
 	a := web.Actor(r)
-	list, err := h.svc.Agreements(r.Context(), a)
+	list, err := h.svc.AgreementSummaries(r.Context(), a)
 	if err != nil {
 		return err
 	}
@@ -409,7 +409,7 @@ func (h *Handlers) searchCatalogue(w http.ResponseWriter, r *http.Request) error
 		return err
 	}
 	pager.Total = res.Total
-	ags, err := h.svc.Agreements(r.Context(), a)
+	ags, err := h.svc.AgreementSummaries(r.Context(), a)
 	if err != nil {
 		return err
 	}

@@ -194,7 +194,7 @@ func (s *Service) Report(ctx context.Context, a *auth.Actor, period Period) (Rep
 	rep.ByAgreement = flat(byAg, func(a, b Sum) bool { return a.Label < b.Label })
 	rep.ByMember = flat(byMember, func(a, b Sum) bool { return strings.ToLower(a.Label) < strings.ToLower(b.Label) })
 	rep.ByMonth = flat(byMonth, func(a, b Sum) bool { return a.Key < b.Key })
-	ags, err := s.Agreements(ctx, a)
+	ags, err := s.AgreementSummaries(ctx, a)
 	if err != nil {
 		return rep, err
 	}

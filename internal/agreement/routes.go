@@ -88,7 +88,7 @@ func (h *Handlers) Panel(r *http.Request, p *web.Page) (web.Panel, bool, error) 
 	if !a.Can(auth.ViewAgreements) {
 		return web.Panel{}, false, nil
 	}
-	list, err := h.svc.Agreements(r.Context(), a)
+	list, err := h.svc.AgreementSummaries(r.Context(), a)
 	if err != nil {
 		return web.Panel{}, false, err
 	}

@@ -234,9 +234,21 @@ func (s *Service) Agreement(ctx context.Context, a *auth.Actor, id string) (Agre
 	return ag, nil
 }
 
-// Agreements lists the actor's agreements with supplier names.
+// Agreements lists the actor's agreements with supplier names and
+// catalogue sizes (the API shows them).
 func (s *Service) Agreements(ctx context.Context, a *auth.Actor) ([]Agreement, error) {
-	list, err := s.store.Agreements(ctx, s.db, viewerOf(a, auth.ViewAgreements))
+	return s.agreements(ctx, a, true)
+}
+
+// AgreementSummaries lists the actor's agreements with supplier names but
+// without catalogue sizes, for the pages that show none (the dashboard
+// panel, the agreement list, the catalogue's filter, the report).
+func (s *Service) AgreementSummaries(ctx context.Context, a *auth.Actor) ([]Agreement, error) {
+	return s.agreements(ctx, a, false)
+}
+
+func (s *Service) agreements(ctx context.Context, a *auth.Actor, items bool) ([]Agreement, error) {
+	list, err := s.store.Agreements(ctx, s.db, viewerOf(a, auth.ViewAgreements), items)
 	if err != nil {
 		return nil, err
 	}

@@ -18,42 +18,61 @@ type Store struct{}
 
 const agreementCols = `a.id, a.reference, a.title, a.supplier_org_id, a.tender_id, a.lot_id, a.starts_on, a.ends_on, a.status,
 	a.max_cents, a.called_cents, a.contact_name, a.contact_email, a.contact_phone, a.supplier_vat_id, a.supplier_iban, a.notes,
-	a.created_at, (SELECT COUNT(*) FROM catalogue_items i WHERE i.agreement_id = a.id AND i.active = 1)`
+	a.created_at, ` + itemCountCol
 
-func scanAgreement(sc interface{ Scan(...any) error }) (Agreement, error) {
+// itemCountCol is an agreement's catalogue size: it reads one index entry
+// per active item, 5,000 per agreement of a million-item catalogue.
+const itemCountCol = `(SELECT COUNT(*) FROM catalogue_items i WHERE i.agreement_id = a.id AND i.active = 1)`
+
+func scanAgreement(sc interface{ Scan(...any) error }, more ...any) (Agreement, error) {
 	var a Agreement
-	err := sc.Scan(&a.ID, &a.Reference, &a.Title, &a.SupplierOrgID, &a.TenderID, &a.LotID, &a.StartsOn, &a.EndsOn, &a.Status,
+	err := sc.Scan(append([]any{&a.ID, &a.Reference, &a.Title, &a.SupplierOrgID, &a.TenderID, &a.LotID, &a.StartsOn, &a.EndsOn, &a.Status,
 		&a.MaxCents, &a.CalledCents, &a.ContactName, &a.ContactEmail, &a.ContactPhone, &a.SupplierVATID, &a.SupplierIBAN, &a.Notes,
-		&a.CreatedAt, &a.ItemCount)
+		&a.CreatedAt, &a.ItemCount}, more...)...)
 	return a, err
 }
 
-// Agreements lists the agreements the viewer may see, newest first.
-func (Store) Agreements(ctx context.Context, q db.Querier, v viewer) ([]Agreement, error) {
+// Agreements lists the agreements the viewer may see, newest first, each
+// with the viewer's own quota. Only with items does it count each
+// catalogue (ItemCount stays 0 otherwise): the dashboard panel and the
+// lists show no catalogue size, and counting them all reads every active
+// item's index entry.
+func (Store) Agreements(ctx context.Context, q db.Querier, v viewer, items bool) ([]Agreement, error) {
 	pred, args := v.agreementSQL()
-	rows, err := q.QueryContext(ctx, "SELECT "+agreementCols+" FROM agreements a WHERE "+pred+" ORDER BY a.starts_on DESC, a.reference", args...)
+	cols := agreementCols
+	if !items {
+		cols = strings.TrimSuffix(agreementCols, itemCountCol) + "0"
+	}
+	// A member's own quota comes with its row rather than from a query per
+	// agreement.
+	own, from := "0, 0, FALSE", " FROM agreements a"
+	if viewsOwn(v) {
+		own = "COALESCE(own.max_cents, 0), COALESCE(own.called_cents, 0), own.org_id IS NOT NULL"
+		from += " LEFT JOIN agreement_members own ON own.agreement_id = a.id AND own.org_id = ?"
+		args = append([]any{v.orgID}, args...)
+	}
+	rows, err := q.QueryContext(ctx, "SELECT "+cols+", "+own+from+" WHERE "+pred+" ORDER BY a.starts_on DESC, a.reference", args...)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
 	var out []Agreement
 	for rows.Next() {
-		a, err := scanAgreement(rows)
+		var ownMax, ownCalled int64
+		var entitled bool
+		a, err := scanAgreement(rows, &ownMax, &ownCalled, &entitled)
 		if err != nil {
 			return nil, err
 		}
+		a.OwnMaxCents, a.OwnCalledCents, a.OwnEntitled = ownMax, ownCalled, entitled
 		out = append(out, a)
 	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	for i := range out {
-		if err := (Store{}).fillOwn(ctx, q, v, &out[i]); err != nil {
-			return nil, err
-		}
-	}
-	return out, nil
+	return out, rows.Err()
 }
+
+// viewsOwn reports whether the viewer is a member, who sees its own quota
+// of each agreement.
+func viewsOwn(v viewer) bool { return !v.all && !v.supplier && v.orgID != "" }
 
 // Agreement loads one agreement with its entitled members; one the viewer
 // may not see is not found.
@@ -92,7 +111,7 @@ func (Store) Agreement(ctx context.Context, q db.Querier, v viewer, id string) (
 }
 
 func (Store) fillOwn(ctx context.Context, q db.Querier, v viewer, a *Agreement) error {
-	if v.all || v.supplier || v.orgID == "" {
+	if !viewsOwn(v) {
 		return nil
 	}
 	err := q.QueryRowContext(ctx, "SELECT max_cents, called_cents FROM agreement_members WHERE agreement_id = ? AND org_id = ?",
