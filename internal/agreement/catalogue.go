@@ -249,7 +249,7 @@ func (w *importWriter) flush(ctx context.Context) error {
 	}
 	if w.tx.Dialect() == db.SQLite {
 		// The FTS5 rows share the items' rowids, which SQLite has just chosen.
-		if _, err := w.tx.ExecContext(ctx, "INSERT INTO catalogue_fts (rowid, stems) SELECT rowid, search_vector FROM catalogue_items WHERE id IN ("+
+		if _, err := w.tx.ExecContext(ctx, "INSERT INTO catalogue_fts (rowid, stems) SELECT rowid, "+ftsRow+" FROM catalogue_items WHERE id IN ("+
 			db.In(n)+")", w.fts...); err != nil {
 			return err
 		}
@@ -335,7 +335,7 @@ func (w *importWriter) one(ctx context.Context, it catalog.Item, known map[strin
 			return err
 		}
 		w.rep.Updated++
-		if err := indexItem(ctx, w.tx, old.id, vec); err != nil {
+		if err := indexItem(ctx, w.tx, old.id); err != nil {
 			return err
 		}
 		return recordTerms(ctx, w.tx, &w.stems)

@@ -5,7 +5,6 @@ import (
 	"sync"
 	"testing"
 
-	"kopit/internal/agreement/stem"
 	"kopit/internal/platform/db"
 	"kopit/internal/platform/errs"
 	"kopit/internal/platform/testkit"
@@ -180,11 +179,16 @@ func addItem(t *testing.T, d *db.DB, agreementID, pid string, priceE4 int64) err
 	t.Helper()
 	return d.InTx(t.Context(), func(tx *db.Tx) error {
 		itemID := pid + "-id"
+		var st stemmer
+		vecSQL, vec := st.vector(tx.Dialect(), "Monitor 27 Zoll")
 		if _, err := tx.ExecContext(t.Context(), `INSERT INTO catalogue_items (id, agreement_id, supplier_pid, short_description, unit, vat_rate,
-			price_e4, price_version, search_text, updated_at) VALUES (?, ?, ?, ?, 'Stück', 1900, ?, 1, ?, ?)`,
-			itemID, agreementID, pid, "Monitor 27 Zoll", priceE4, "Monitor 27 Zoll", testNow); err != nil {
+			price_e4, price_version, search_text, search_vector, updated_at) VALUES (?, ?, ?, ?, 'Stück', 1900, ?, 1, ?, `+vecSQL+`, ?)`,
+			itemID, agreementID, pid, "Monitor 27 Zoll", priceE4, "Monitor 27 Zoll", vec, testNow); err != nil {
 			return err
 		}
-		return indexItem(t.Context(), tx, itemID, stem.Words("Monitor 27 Zoll"))
+		if err := indexItem(t.Context(), tx, itemID); err != nil {
+			return err
+		}
+		return recordTerms(t.Context(), tx, &st)
 	})
 }
