@@ -72,6 +72,11 @@ func TestTenderPublicationAndQuestions(t *testing.T) {
 		if _, body := e.do(anon, "GET", "/ausschreibungen", nil); !strings.Contains(body, tn.Reference) {
 			t.Error("the public list lacks the tender")
 		}
+		// The office's list links it with title, deadline and the open badge.
+		if _, body := e.do(pm, "GET", "/tenders", nil); !strings.Contains(body, `href="/tenders/`+tn.ID+`"`) ||
+			!strings.Contains(body, tn.Title) || !strings.Contains(body, "Uhr") || !strings.Contains(body, "offen für Angebote") {
+			t.Error("the office list lacks the tender, its deadline or its status")
+		}
 		if code, body := e.do(anon, "GET", "/ausschreibungen/"+tn.ID, nil); code != 200 || !strings.Contains(body, "Uhr") {
 			t.Errorf("public page: %d", code)
 		}

@@ -25,7 +25,7 @@ type listData struct {
 }
 
 func (h *Handlers) list(w http.ResponseWriter, r *http.Request, public bool) error {
-	ts, err := h.svc.store.Tenders(r.Context(), h.svc.db, public)
+	ts, err := h.svc.store.TenderList(r.Context(), h.svc.db, public)
 	if err != nil {
 		return err
 	}

@@ -142,6 +142,31 @@ func (Store) Tenders(ctx context.Context, q db.Querier, publicOnly bool) ([]Tend
 	return out, rows.Err()
 }
 
+// TenderList lists tenders for the list page with only what it shows
+// (reference, title, deadline, status), newest deadline first; public lists
+// only published and later stages. Scanning every column, descriptions and
+// four timestamps a row, was a fifth of the office list's time.
+func (Store) TenderList(ctx context.Context, q db.Querier, publicOnly bool) ([]Tender, error) {
+	where := "1 = 1"
+	if publicOnly {
+		where = "status <> 'draft'"
+	}
+	rows, err := q.QueryContext(ctx, "SELECT id, reference, title, status, deadline FROM tenders WHERE "+where+" ORDER BY deadline DESC")
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []Tender
+	for rows.Next() {
+		var t Tender
+		if err := rows.Scan(&t.ID, &t.Reference, &t.Title, &t.Status, &t.Deadline); err != nil {
+			return nil, err
+		}
+		out = append(out, t)
+	}
+	return out, rows.Err()
+}
+
 // setStatus moves a tender from one status to the next; false when it was
 // not in from (a concurrent change won).
 func (Store) setStatus(ctx context.Context, tx *db.Tx, id string, from, to Status, at time.Time) (bool, error) {
