@@ -24,35 +24,26 @@ import (
 //     hold the text stemmed in Go (package stem); the query is stemmed the same
 //     way. The FTS5 table is derived data: it is created here at start-up and
 //     filled from catalogue_items when it is missing or in an older layout
-//     (searchFormat), and written in the same
-//     transaction as the item (indexItem). It is not in the migration because
-//     FTS5's shadow tables would make the two engines' schemas differ.
+//     (searchFormat), and written in the same transaction as the item
+//     (indexItem). It is not in the migration because FTS5's shadow tables
+//     would make the two engines' schemas differ.
 //     Beside it, catalogue_terms lists every word (stem) the index holds, so
 //     that a query word can be widened to the indexed words it begins
 //     ("dock" → docking, dockingstation) as an OR of exact words (see
 //     ftsMatch), which FTS5 reads lazily up to the hits needed; its own
 //     prefix query ("dock"*) first merges the whole posting lists of every
 //     such word, a quarter of a million entries for a common word.
-//     Each item's FTS row ends with its agreement's token (agreementToken),
-//     so that the agreements a member may buy from are part of the match
-//     and the index skips the others' items instead of each being looked
-//     up and dropped (a member sees about a third of the agreements).
 
 // searchFormat is the SQLite index's layout; a database indexed in another
 // (or not at all) is indexed again from catalogue_items at start-up.
-// 2: agreement tokens and catalogue_terms.
+// 2: with catalogue_terms.
 const searchFormat = 2
 
-// agreementTokenPrefix starts the token that names an item's agreement in
-// the FTS5 index; no German word starts so, and catalogue_terms leaves
-// these tokens out, so no query word widens to them.
-const agreementTokenPrefix = "zzag"
-
-func agreementToken(agreementID string) string { return agreementTokenPrefix + agreementID }
-
-// ftsRow is an item's FTS5 text as SQL over catalogue_items: its stems and
-// its agreement's token.
-const ftsRow = "search_vector || ' " + agreementTokenPrefix + "' || agreement_id"
+// ftsRow is an item's FTS5 text as SQL over catalogue_items. (Adding a
+// token per agreement to it, so that the visible agreements were part of
+// the match, made searches slower: an OR of 67 agreements cost more than
+// looking up and dropping the other agreements' hits.)
+const ftsRow = "search_vector"
 
 func ensureSearchIndex(ctx context.Context, d *db.DB) error {
 	if d.Dialect() != db.SQLite {
@@ -76,7 +67,7 @@ func ensureSearchIndex(ctx context.Context, d *db.DB) error {
 			"CREATE TABLE catalogue_terms (term TEXT PRIMARY KEY) WITHOUT ROWID",
 			"INSERT INTO catalogue_fts (rowid, stems) SELECT rowid, " + ftsRow + " FROM catalogue_items",
 			"CREATE VIRTUAL TABLE temp.catalogue_vocab USING fts5vocab(main, catalogue_fts, 'row')",
-			"INSERT INTO catalogue_terms (term) SELECT term FROM temp.catalogue_vocab WHERE substr(term, 1, 4) <> '" + agreementTokenPrefix + "'",
+			"INSERT INTO catalogue_terms (term) SELECT term FROM temp.catalogue_vocab",
 			"DROP TABLE temp.catalogue_vocab",
 			"DELETE FROM catalogue_search_format",
 			fmt.Sprintf("INSERT INTO catalogue_search_format (format) VALUES (%d)", searchFormat),
@@ -293,12 +284,6 @@ func (Store) Search(ctx context.Context, qr db.Querier, v viewer, q Query) (Resu
 			if match == "" {
 				return res, nil // a word no catalogue has
 			}
-			// Only the visible agreements' items: see agreementToken.
-			agreements := make([]string, len(ids))
-			for i, id := range ids {
-				agreements[i] = ftsString(agreementToken(id.(string)))
-			}
-			match += " AND (" + strings.Join(agreements, " OR ") + ")"
 			from = "catalogue_fts f JOIN catalogue_items i ON i.rowid = f.rowid"
 			where, args = append(where, "catalogue_fts MATCH ?"), append(args, match)
 		}
