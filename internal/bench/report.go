@@ -272,7 +272,14 @@ func (r *Report) Markdown() string {
 	if s.Quick {
 		p("| scale | **quick**: a tenth of the full scale, for a fast check. The issue's targets are meant for the full scale, `kopit bench` (%s) |\n", FullScale())
 	}
-	p("| result | %s |\n\n", map[bool]string{true: "**all invariants held, no errors**", false: "**FAILED** — see Failures"}[r.OK])
+	p("| result | %s |\n", map[bool]string{true: "**all invariants held, no errors**", false: "**FAILED** — see Failures"}[r.OK])
+	p("| duration | %s |\n\n", minutes(r.Seconds))
+	p("**To reproduce** on a fresh machine with Go (any recent version; `GOTOOLCHAIN` fetches the one kopit needs) and, for the "+
+		"PostgreSQL half, a PostgreSQL server: in a clone of the repository run\n\n"+
+		"```sh\nGOTOOLCHAIN=go1.27.3 go build -o kopit ./cmd/kopit\n"+
+		"KOPIT_BENCH_POSTGRES_URL='postgres://postgres@127.0.0.1:5432/test?sslmode=disable' ./kopit bench\n```\n\n"+
+		"which rewrites this file (without the variable it measures SQLite only; `./kopit bench --quick` checks the harness in under a minute). "+
+		"Figures differ between machines; the ratios to the hello-world baseline of the same run (column *× hello*) are what compare.\n\n")
 	if r.OtherLoad > noisy {
 		p("> **Noisy run:** other processes used %.0f %% of the machine on average while the scenarios were measured "+
 			"(column *other load*), so kopit got less CPU than the machine has. The figures understate what it does on an idle "+
@@ -408,4 +415,12 @@ func engineTitle(e string) string {
 func oneLine(s string) string {
 	s = strings.Join(strings.Fields(s), " ")
 	return strings.ReplaceAll(s, "|", "\\|")
+}
+
+// minutes formats a run's length for the report.
+func minutes(seconds float64) string {
+	if seconds < 120 {
+		return fmt.Sprintf("%.0f s", seconds)
+	}
+	return fmt.Sprintf("%.0f min", seconds/60)
 }
