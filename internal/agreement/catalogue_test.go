@@ -148,6 +148,8 @@ func TestCatalogueSearch(t *testing.T) {
 			{Query{Text: "patch cat"}, "KABEL"},
 			{Query{Text: "Dockingstationen Drucker"}, ""}, // every word must match
 			{Query{Text: "Notebooks Zoll"}, "NB-14"},
+			{Query{Text: "Notebook 14"}, "NB-14"},
+			{Query{Text: "Notebook 1"}, ""}, // a number is not widened: 1 is not 14
 			{Query{Text: "Drucker"}, ""},
 			{Query{Sort: SortPriceAsc}, "KABEL DOCK NB-14"},
 			{Query{Sort: SortPriceDesc}, "NB-14 DOCK KABEL"},

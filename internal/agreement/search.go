@@ -273,7 +273,10 @@ func (Store) Search(ctx context.Context, qr db.Querier, v viewer, q Query) (Resu
 		if qr.Dialect() == db.Postgres {
 			parts := make([]string, len(tokens))
 			for i, t := range tokens {
-				parts[i] = t + ":*"
+				parts[i] = t
+				if widens(t) {
+					parts[i] += ":*"
+				}
 			}
 			where, args = append(where, "i.search_vector @@ to_tsquery('german', ?)"), append(args, strings.Join(parts, " & "))
 		} else {
@@ -418,6 +421,10 @@ const maxWidening = 64
 func ftsMatch(ctx context.Context, qr db.Querier, stems []string) (string, error) {
 	parts := make([]string, 0, len(stems))
 	for _, s := range stems {
+		if !widens(s) {
+			parts = append(parts, ftsString(s))
+			continue
+		}
 		rows, err := qr.QueryContext(ctx, "SELECT term FROM catalogue_terms WHERE term >= ? AND term < ? ORDER BY term LIMIT ?",
 			s, s+"\U0010FFFF", maxWidening+1)
 		if err != nil {
@@ -447,6 +454,11 @@ func ftsMatch(ctx context.Context, qr db.Querier, stems []string) (string, error
 	}
 	return strings.Join(parts, " AND "), nil
 }
+
+// widens says whether a query word also finds the words it begins: a word
+// does ("Dock" finds Dockingstation, "Funk" Funktastatur), a number does
+// not ("14" Zoll must not find 140 or 1400 GB).
+func widens(word string) bool { return !isDigits(word) }
 
 // ftsString quotes a word as an FTS5 string.
 func ftsString(s string) string { return `"` + strings.ReplaceAll(s, `"`, `""`) + `"` }
