@@ -1,9 +1,11 @@
 package agreement
 
 import (
+	"cmp"
 	"embed"
 	"io/fs"
 	"net/http"
+	"slices"
 
 	"kopit/internal/platform/auth"
 	"kopit/internal/platform/web"
@@ -81,8 +83,12 @@ func Nav() []web.NavEntry {
 	}
 }
 
+// panelItems is how many agreements the dashboard lists.
+const panelItems = 8
+
 // Panel is the dashboard box with the remaining volume of the actor's
-// agreements and the call-offs waiting for the actor.
+// active agreements, those ending first at the top (they need a follow-up
+// procedure soonest), and a link to all of them when there are more.
 func (h *Handlers) Panel(r *http.Request, p *web.Page) (web.Panel, bool, error) {
 	a := web.Actor(r)
 	if !a.Can(auth.ViewAgreements) {
@@ -92,11 +98,14 @@ func (h *Handlers) Panel(r *http.Request, p *web.Page) (web.Panel, bool, error) 
 	if err != nil {
 		return web.Panel{}, false, err
 	}
+	list = slices.DeleteFunc(list, func(ag Agreement) bool { return ag.Status != Active })
+	slices.SortStableFunc(list, func(x, y Agreement) int { return cmp.Compare(x.EndsOn, y.EndsOn) })
 	panel := web.Panel{Title: p.T("agreement.panel.title"), Empty: p.T("agreement.panel.empty")}
+	if len(list) > panelItems {
+		panel.More = &web.PanelItem{Text: p.T("agreement.panel.all", len(list)), Href: "/agreements"}
+		list = list[:panelItems]
+	}
 	for _, ag := range list {
-		if ag.Status != Active {
-			continue
-		}
 		note := p.T("agreement.panel.remaining", p.Euro(ag.RemainingCents()), p.Euro(ag.MaxCents))
 		if ag.OwnEntitled {
 			note = p.T("agreement.panel.own_remaining", p.Euro(ag.OwnRemainingCents()), p.Euro(ag.OwnMaxCents))

@@ -8,6 +8,9 @@ type Panel struct {
 	Title string
 	Items []PanelItem
 	Empty string // shown when there are no items
+	// More links to the full list when Items shows only the first
+	// (a dashboard lists a few, not two hundred).
+	More *PanelItem
 }
 
 // PanelItem is a line of a panel, usually a link.
