@@ -274,11 +274,11 @@ func (r *Report) Markdown() string {
 	}
 	p("| result | %s |\n", map[bool]string{true: "**all invariants held, no errors**", false: "**FAILED** — see Failures"}[r.OK])
 	p("| duration | %s |\n\n", minutes(r.Seconds))
-	p("**To reproduce** on a fresh machine with Go (any recent version; `GOTOOLCHAIN` fetches the one kopit needs) and, for the "+
-		"PostgreSQL half, a PostgreSQL server: in a clone of the repository run\n\n"+
-		"```sh\nGOTOOLCHAIN=go1.27.3 go build -o kopit ./cmd/kopit\n"+
-		"KOPIT_BENCH_POSTGRES_URL='postgres://postgres@127.0.0.1:5432/test?sslmode=disable' ./kopit bench\n```\n\n"+
-		"which rewrites this file (without the variable it measures SQLite only; `./kopit bench --quick` checks the harness in under a minute). "+
+	p("**To reproduce** on a fresh machine with Go (any recent version; `GOTOOLCHAIN` fetches the one kopit needs) and, for the " +
+		"PostgreSQL half, a PostgreSQL server: in a clone of the repository run\n\n" +
+		"```sh\nGOTOOLCHAIN=go1.27.3 go build -o kopit ./cmd/kopit\n" +
+		"KOPIT_BENCH_POSTGRES_URL='postgres://postgres@127.0.0.1:5432/test?sslmode=disable' ./kopit bench\n```\n\n" +
+		"which rewrites this file (without the variable it measures SQLite only; `./kopit bench --quick` checks the harness in under a minute). " +
 		"Figures differ between machines; the ratios to the hello-world baseline of the same run (column *× hello*) are what compare.\n\n")
 	if r.OtherLoad > noisy {
 		p("> **Noisy run:** other processes used %.0f %% of the machine on average while the scenarios were measured "+
