@@ -287,6 +287,11 @@ func (h *Handlers) setUserActive(w http.ResponseWriter, r *http.Request) error {
 type inviteData struct {
 	Orgs  []web.Option
 	Roles []RoleChoice
+	// OrgQuery filters the organisations offered; OrgTotal is how many
+	// match it, of which the form offers at most inviteChoices.
+	OrgQuery string
+	OrgTotal int
+	Limit    int
 }
 
 // grantableRoles lists the roles the actor may hand out, checked as submitted.
@@ -305,32 +310,51 @@ func grantableRoles(a *auth.Actor, checked []string) []RoleChoice {
 	return out
 }
 
-func (h *Handlers) inviteOptions(r *http.Request, selected string) ([]web.Option, error) {
+// inviteChoices is how many organisations the invitation form offers at
+// once: a platform administrator may invite into thousands, which no select
+// holds usably (the list was silently cut at 1,000). Above it the form asks
+// to search by name, short name or city.
+const inviteChoices = 50
+
+// inviteOptions are the organisations the form offers: those matching the
+// query, and always the selected one.
+func (h *Handlers) inviteOptions(r *http.Request, selected, query string) (inviteData, error) {
 	a := web.Actor(r)
-	orgs, _, err := h.svc.store.Organisations(r.Context(), h.svc.db, a.Scope(auth.ManageUsers), OrgFilter{})
+	scope := a.Scope(auth.ManageUsers)
+	orgs, total, err := h.svc.store.Organisations(r.Context(), h.svc.db, scope, OrgFilter{Query: query, Limit: inviteChoices})
 	if err != nil {
-		return nil, err
+		return inviteData{}, err
 	}
-	var opts []web.Option
+	d := inviteData{OrgQuery: query, OrgTotal: total, Limit: inviteChoices}
+	found := false
 	for _, o := range orgs {
-		opts = append(opts, web.Option{Value: o.ID, Label: o.Name, Selected: o.ID == selected})
+		found = found || o.ID == selected
+		d.Orgs = append(d.Orgs, web.Option{Value: o.ID, Label: o.Name, Selected: o.ID == selected})
 	}
-	return opts, nil
+	if !found && selected != "" {
+		if o, err := h.svc.store.Organisation(r.Context(), h.svc.db, scope, selected); err == nil {
+			d.Orgs = append([]web.Option{{Value: o.ID, Label: o.Name, Selected: true}}, d.Orgs...)
+		} else if errs.CodeOf(err) != errs.NotFound {
+			return inviteData{}, err
+		}
+	}
+	return d, nil
 }
 
 func (h *Handlers) newUser(w http.ResponseWriter, r *http.Request) error {
 	a := web.Actor(r)
-	sel := r.URL.Query().Get("org")
-	if sel == "" {
+	sel, query := r.URL.Query().Get("org"), strings.TrimSpace(r.URL.Query().Get("org_q"))
+	if sel == "" && query == "" { // after a search, the first organisation found
 		sel = a.OrgID
 	}
-	opts, err := h.inviteOptions(r, sel)
+	d, err := h.inviteOptions(r, sel, query)
 	if err != nil {
 		return err
 	}
+	d.Roles = grantableRoles(a, nil)
 	p := h.web.NewPage(r, "invite.title")
 	p.Form.Values.Set("org_id", sel)
-	p.Data = inviteData{Orgs: opts, Roles: grantableRoles(a, nil)}
+	p.Data = d
 	h.web.Render(w, r, http.StatusOK, "user_invite", p)
 	return nil
 }
@@ -343,13 +367,14 @@ func (h *Handlers) inviteUser(w http.ResponseWriter, r *http.Request) error {
 	in := UserInput{OrgID: r.PostFormValue("org_id"), Name: r.PostFormValue("name"), Email: r.PostFormValue("email"), Roles: r.PostForm["roles"]}
 	u, err := h.svc.InviteUser(r.Context(), a, a.Scope(auth.ManageUsers), in)
 	if err != nil {
-		opts, oerr := h.inviteOptions(r, in.OrgID)
+		d, oerr := h.inviteOptions(r, in.OrgID, "")
 		if oerr != nil {
 			return oerr
 		}
+		d.Roles = grantableRoles(a, r.PostForm["roles"])
 		p := h.web.NewPage(r, "invite.title")
 		p.Form.Values = r.PostForm
-		p.Data = inviteData{Orgs: opts, Roles: grantableRoles(a, r.PostForm["roles"])}
+		p.Data = d
 		if p.SetErrors(err) {
 			h.web.Render(w, r, http.StatusUnprocessableEntity, "user_invite", p)
 			return nil
