@@ -2,8 +2,8 @@ package agreement
 
 import (
 	"strings"
-
-	"kopit/internal/agreement/stem"
+	"unicode"
+	"unicode/utf8"
 )
 
 // Relevance of a catalogue hit, the same on both engines. Every hit already
@@ -16,34 +16,44 @@ import (
 // every posting of every query word (two thirds of a search's time over a
 // million items) to weigh texts that are all alike.
 
-// relevance scores a hit with the name and manufacturer for the query's
-// stems (stem.German of each query word).
-func relevance(stems []string, name, manufacturer string) int {
-	if len(stems) == 0 {
-		return 0
-	}
-	nameWords := foldedWords(name)
-	maker := fold(strings.ToLower(manufacturer))
+// relevance scores a hit for the query's stems (stem.German of each query
+// word) with its name and manufacturer as sortKey spells them.
+func relevance(stems []string, nameKey, manufacturerKey string) int {
 	score := 0
 	for _, s := range stems {
 		switch {
-		case anyHasPrefix(nameWords, s):
+		case startsAWord(nameKey, s):
 			score += 2
-		case maker != "" && strings.Contains(maker, s):
+		case manufacturerKey != "" && strings.Contains(manufacturerKey, s):
 			score++
 		}
 	}
 	return score
 }
 
-// foldedWords are the words of text as the stems spell them: lower case,
-// umlauts without dots, ß as ss.
-func foldedWords(text string) []string {
-	words := stem.Tokens(text)
-	for i, w := range words {
-		words[i] = fold(w)
+// sortKey spells a text as the stems do, lower case with umlauts as their
+// vowels and ß as ss; names sort by it as German dictionaries do (DIN 5007:
+// ä as a).
+func sortKey(text string) string { return fold(strings.ToLower(text)) }
+
+// startsAWord says whether word begins a word of text: it is found at the
+// start or after a character that is neither letter nor digit.
+func startsAWord(text, word string) bool {
+	for i := 0; ; {
+		j := strings.Index(text[i:], word)
+		if j < 0 {
+			return false
+		}
+		at := i + j
+		if at == 0 {
+			return true
+		}
+		if r, _ := utf8.DecodeLastRuneInString(text[:at]); !unicode.IsLetter(r) && !unicode.IsDigit(r) {
+			return true
+		}
+		_, size := utf8.DecodeRuneInString(text[at:])
+		i = at + size
 	}
-	return words
 }
 
 var umlauts = strings.NewReplacer("ä", "a", "ö", "o", "ü", "u", "ß", "ss")
@@ -53,13 +63,4 @@ func fold(s string) string {
 		return s
 	}
 	return umlauts.Replace(s)
-}
-
-func anyHasPrefix(words []string, prefix string) bool {
-	for _, w := range words {
-		if strings.HasPrefix(w, prefix) {
-			return true
-		}
-	}
-	return false
 }

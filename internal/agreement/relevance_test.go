@@ -22,12 +22,15 @@ func TestRelevance(t *testing.T) {
 		{"Bildschirme 27", "Bildschirm 27 Zoll", "", 4},
 		{"Kabel", "Patchkabel Cat. 6a", "", 0}, // a word inside a compound is not its start
 		{"", "Notebook", "Lenovo", 0},
+		{"Book", "Notebook mit Book-Tasche", "", 2}, // the second "book" starts a word
+		{"Maus", "Funkmaus", "", 0},
+		{"Maus", "Funkmaus, Maus optisch", "", 2},
 	} {
 		var stems []string
 		for _, w := range stem.Tokens(c.query) {
 			stems = append(stems, stem.German(w))
 		}
-		if got := relevance(stems, c.name, c.manufacturer); got != c.want {
+		if got := relevance(stems, sortKey(c.name), sortKey(c.manufacturer)); got != c.want {
 			t.Errorf("relevance(%q, %q, %q) = %d, want %d", c.query, c.name, c.manufacturer, got, c.want)
 		}
 	}

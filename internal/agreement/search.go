@@ -382,13 +382,13 @@ func searchHits(ctx context.Context, qr db.Querier, query string, args []any) ([
 
 // sortHits orders the hits: by relevance (with query words; else by name),
 // price either way, or name; ties by name, then id, so that pages are
-// stable. Names sort as German dictionaries do (DIN 5007: ä as a).
+// stable. Names sort by sortKey.
 func sortHits(hits []hit, stems []string, sort string) {
 	for i := range hits {
 		h := &hits[i]
-		h.key = fold(strings.ToLower(h.name))
-		if sort == SortRelevance || sort == "" {
-			h.score = relevance(stems, h.name, h.manufacturer)
+		h.key = sortKey(h.name)
+		if len(stems) > 0 && (sort == SortRelevance || sort == "") {
+			h.score = relevance(stems, h.key, sortKey(h.manufacturer))
 		}
 	}
 	slices.SortFunc(hits, func(a, b hit) int {
