@@ -427,7 +427,7 @@ func settle(ctx context.Context, p *progress, engine string, a *app.App, queued 
 
 // runScenario sets a scenario up, drives it and checks the invariants.
 func (o *Options) runScenario(ctx context.Context, p *progress, env *Env, sc *Scenario, srv server, helloRPS float64, dbTarget string) Result {
-	res := Result{Scenario: sc.Name, Module: sc.Module, Doc: sc.Doc, Check: "ok"}
+	res := Result{Scenario: sc.Name, Module: sc.Module, Doc: sc.Doc, Check: "ok", OtherIsOwn: sc.CausesOtherLoad}
 	if sc.Setup != nil {
 		p.status("%s · %s: setting up", env.Engine, sc.Name)
 		if err := sc.Setup(ctx, env); err != nil {

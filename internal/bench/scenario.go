@@ -26,6 +26,10 @@ type Scenario struct {
 	Load   Load
 	// ReadOnly scenarios must leave the audit log as they found it.
 	ReadOnly bool
+	// CausesOtherLoad marks a scenario whose own work shows as other load
+	// (the import's gigabyte of writes keeps the kernel's writeback threads
+	// busy); it does not count towards the noisy-run warning.
+	CausesOtherLoad bool
 
 	Setup func(ctx context.Context, env *Env) error         // optional
 	Run   func(ctx context.Context, c *Client, i int) error // required: request number i

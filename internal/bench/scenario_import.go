@@ -46,7 +46,7 @@ func catalogueImport() *Scenario {
 		stdout          bytes.Buffer
 		env             *Env
 	)
-	return &Scenario{Name: "catalogue_import", Module: "agreement",
+	return &Scenario{Name: "catalogue_import", Module: "agreement", CausesOtherLoad: true,
 		Doc:  "`kopit import bmecat --agreement REF FILE` of a generated BMEcat 2005 file (German IT hardware) into a new agreement, as a separate process: one request is the whole file",
 		Load: Load{Counted: true, Requests: func(Scale) int { return 1 }, Clients: 1},
 		Setup: func(ctx context.Context, e *Env) error {
