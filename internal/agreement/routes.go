@@ -1,11 +1,9 @@
 package agreement
 
 import (
-	"cmp"
 	"embed"
 	"io/fs"
 	"net/http"
-	"slices"
 
 	"kopit/internal/platform/auth"
 	"kopit/internal/platform/web"
@@ -94,16 +92,13 @@ func (h *Handlers) Panel(r *http.Request, p *web.Page) (web.Panel, bool, error) 
 	if !a.Can(auth.ViewAgreements) {
 		return web.Panel{}, false, nil
 	}
-	list, err := h.svc.AgreementSummaries(r.Context(), a)
+	list, total, err := h.svc.ActiveEndingFirst(r.Context(), a, panelItems)
 	if err != nil {
 		return web.Panel{}, false, err
 	}
-	list = slices.DeleteFunc(list, func(ag Agreement) bool { return ag.Status != Active })
-	slices.SortStableFunc(list, func(x, y Agreement) int { return cmp.Compare(x.EndsOn, y.EndsOn) })
 	panel := web.Panel{Title: p.T("agreement.panel.title"), Empty: p.T("agreement.panel.empty")}
-	if len(list) > panelItems {
-		panel.More = &web.PanelItem{Text: p.T("agreement.panel.all", len(list)), Href: "/agreements"}
-		list = list[:panelItems]
+	if total > len(list) {
+		panel.More = &web.PanelItem{Text: p.T("agreement.panel.all", total), Href: "/agreements"}
 	}
 	for _, ag := range list {
 		note := p.T("agreement.panel.remaining", p.Euro(ag.RemainingCents()), p.Euro(ag.MaxCents))

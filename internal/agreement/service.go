@@ -247,6 +247,13 @@ func (s *Service) AgreementSummaries(ctx context.Context, a *auth.Actor) ([]Agre
 	return s.agreements(ctx, a, false)
 }
 
+// ActiveEndingFirst lists the first n active agreements the actor sees,
+// those ending first at the top, without supplier names, and counts them
+// all: the dashboard's panel.
+func (s *Service) ActiveEndingFirst(ctx context.Context, a *auth.Actor, n int) ([]Agreement, int, error) {
+	return s.store.ActiveEndingFirst(ctx, s.db, viewerOf(a, auth.ViewAgreements), n)
+}
+
 func (s *Service) agreements(ctx context.Context, a *auth.Actor, items bool) ([]Agreement, error) {
 	list, err := s.store.Agreements(ctx, s.db, viewerOf(a, auth.ViewAgreements), items)
 	if err != nil {

@@ -37,8 +37,30 @@ func scanAgreement(sc interface{ Scan(...any) error }, more ...any) (Agreement, 
 // catalogue (ItemCount stays 0 otherwise): the dashboard panel and the
 // lists show no catalogue size, and counting them all reads every active
 // item's index entry.
-func (Store) Agreements(ctx context.Context, q db.Querier, v viewer, items bool) ([]Agreement, error) {
+func (s Store) Agreements(ctx context.Context, q db.Querier, v viewer, items bool) ([]Agreement, error) {
+	return s.listAgreements(ctx, q, v, items, "", "a.starts_on DESC, a.reference", 0)
+}
+
+// ActiveEndingFirst lists the first limit active agreements the viewer sees,
+// those ending first at the top, and counts them all (the dashboard panel).
+func (s Store) ActiveEndingFirst(ctx context.Context, q db.Querier, v viewer, limit int) ([]Agreement, int, error) {
 	pred, args := v.agreementSQL()
+	var total int
+	if err := q.QueryRowContext(ctx, "SELECT COUNT(*) FROM agreements a WHERE a.status = 'active' AND "+pred, args...).Scan(&total); err != nil {
+		return nil, 0, err
+	}
+	list, err := s.listAgreements(ctx, q, v, false, "a.status = 'active'", "a.ends_on, a.reference", limit)
+	return list, total, err
+}
+
+// listAgreements reads the agreements the viewer sees that match where
+// (SQL without arguments; "" for all) in order, at most limit (0: all);
+// items adds each catalogue's size.
+func (Store) listAgreements(ctx context.Context, q db.Querier, v viewer, items bool, where, order string, limit int) ([]Agreement, error) {
+	pred, args := v.agreementSQL()
+	if where != "" {
+		pred = where + " AND " + pred
+	}
 	cols := agreementCols
 	if !items {
 		cols = strings.TrimSuffix(agreementCols, itemCountCol) + "0"
@@ -51,7 +73,11 @@ func (Store) Agreements(ctx context.Context, q db.Querier, v viewer, items bool)
 		from += " LEFT JOIN agreement_members own ON own.agreement_id = a.id AND own.org_id = ?"
 		args = append([]any{v.orgID}, args...)
 	}
-	rows, err := q.QueryContext(ctx, "SELECT "+cols+", "+own+from+" WHERE "+pred+" ORDER BY a.starts_on DESC, a.reference", args...)
+	query := "SELECT " + cols + ", " + own + from + " WHERE " + pred + " ORDER BY " + order
+	if limit > 0 {
+		query += fmt.Sprintf(" LIMIT %d", limit)
+	}
+	rows, err := q.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, err
 	}
