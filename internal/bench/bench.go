@@ -303,6 +303,10 @@ func (o *Options) runEngine(ctx context.Context, p *progress, engine, dir string
 			return fail(fmt.Errorf("create a schema for the run: %w", err))
 		}
 		defer func() {
+			if o.Keep { // for a look at the plans afterwards
+				p.line("postgres: kept the benchmark's schema: %s", redacted(pgURL))
+				return
+			}
 			if err := drop(); err != nil {
 				p.line("postgres: could not drop the benchmark schema: %v", err)
 			}
@@ -528,4 +532,12 @@ func benchSchema(ctx context.Context, base string) (string, func() error, error)
 	q.Set("search_path", schema)
 	u.RawQuery = q.Encode()
 	return u.String(), drop, nil
+}
+
+// redacted is a postgres:// URL without its password.
+func redacted(raw string) string {
+	if u, err := url.Parse(raw); err == nil {
+		return u.Redacted()
+	}
+	return "postgres://…"
 }

@@ -32,7 +32,7 @@ func runBench(args []string, stdout, stderr io.Writer) int {
 	postgres := fs.String("postgres", "", "also run on PostgreSQL at this postgres:// URL, in a schema created for the run and dropped after it; env "+bench.PostgresURLEnv)
 	cpuprofile := fs.String("cpuprofile", "", "serve kopit in-process and write a CPU profile of each scenario to FILE.<engine>.<scenario>")
 	dir := fs.String("dir", "", "working directory for the databases and server logs (default: a temporary one, removed unless the run fails)")
-	keep := fs.Bool("keep", false, "keep the temporary working directory")
+	keep := fs.Bool("keep", false, "keep the temporary working directory and the PostgreSQL schema")
 	serveHello := fs.String("serve-hello", "", "internal: serve the hello-world baseline on ADDR (the harness starts it)")
 	if code, done := parse(fs, args); done {
 		return code
