@@ -8,8 +8,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"log/slog"
 	"iter"
+	"log/slog"
 	"strings"
 	"time"
 
