@@ -9,7 +9,6 @@ import (
 	"fmt"
 	"io"
 	"iter"
-	"log/slog"
 	"strings"
 	"time"
 
@@ -131,39 +130,7 @@ func (s *Service) importCatalogue(ctx context.Context, who audit.Actor, ag Agree
 		// Fatal half-way: the transaction is rolled back, nothing is imported.
 		return ImportReport{ID: rep.ID, FileName: rep.FileName, Format: rep.Format, Transaction: rep.Transaction, At: rep.At, Fatal: ce}, nil
 	}
-	if err == nil {
-		s.refreshStatistics(ctx, rep.Created+rep.Updated)
-	}
 	return rep, err
-}
-
-// analyzeMin is the fewest written products that make an import refresh
-// PostgreSQL's statistics of the catalogue tables (see refreshStatistics).
-const analyzeMin = 1000
-
-// refreshStatistics runs ANALYZE on the catalogue tables after an import
-// that wrote at least analyzeMin products and a tenth of what the planner
-// believes the catalogue holds: autovacuum's own rule, kept here because
-// autovacuum may be off or behind. With the statistics of an empty
-// catalogue after 1,000,000 imported products, the planner built bitmaps of
-// 300,000 rows for a broad search (106 ms) where reading the table until the
-// first 1,001 hits takes 4 ms. The import has committed; a failure here only
-// leaves the statistics to autovacuum.
-func (s *Service) refreshStatistics(ctx context.Context, written int) {
-	if s.db.Dialect() != db.Postgres || written < analyzeMin {
-		return
-	}
-	var estimate float64 // -1: never analysed
-	err := s.db.QueryRowContext(ctx, "SELECT reltuples FROM pg_class WHERE oid = 'catalogue_items'::regclass").Scan(&estimate)
-	if err == nil && float64(written) < estimate/10 {
-		return
-	}
-	if err == nil {
-		_, err = s.db.ExecContext(ctx, "ANALYZE catalogue_items, catalogue_prices")
-	}
-	if err != nil {
-		slog.WarnContext(ctx, "catalogue import: statistics not refreshed", slog.String("error", err.Error()))
-	}
 }
 
 func (r *ImportReport) reject(problems ...catalog.Problem) {

@@ -332,31 +332,3 @@ func TestCatalogueSearchCapsBroadQueries(t *testing.T) {
 		}
 	})
 }
-
-// TestLargeImportRefreshesStatistics: after an import of analyzeMin
-// products into an empty catalogue PostgreSQL's planner knows its size (it
-// kept planning for an empty table until autovacuum came, and a broad
-// search built bitmaps of the whole catalogue).
-func TestLargeImportRefreshesStatistics(t *testing.T) {
-	testkit.ForEachDB(t, func(t *testing.T, d *db.DB) {
-		if d.Dialect() != db.Postgres {
-			t.Skip("SQLite plans without table statistics here")
-		}
-		f := newFixture(t, d)
-		var buf bytes.Buffer
-		if err := bmecat.Generate(&buf, "2005", analyzeMin, 3); err != nil {
-			t.Fatal(err)
-		}
-		rep, err := f.svc.ImportCatalogue(t.Context(), actor("supplier", "supplier_user"), f.ag.ID, "gross.xml", &buf)
-		if err != nil || rep.Fatal != nil || rep.Created != analyzeMin {
-			t.Fatalf("import: %+v %v", rep, err)
-		}
-		var tuples float64
-		if err := d.QueryRowContext(t.Context(), "SELECT reltuples FROM pg_class WHERE oid = 'catalogue_items'::regclass").Scan(&tuples); err != nil {
-			t.Fatal(err)
-		}
-		if tuples < analyzeMin {
-			t.Errorf("the planner expects %.0f items after importing %d", tuples, analyzeMin)
-		}
-	})
-}
