@@ -241,8 +241,8 @@ func (s *Service) Agreements(ctx context.Context, a *auth.Actor) ([]Agreement, e
 }
 
 // AgreementSummaries lists the actor's agreements with supplier names but
-// without catalogue sizes, for the pages that show none (the dashboard
-// panel, the agreement list, the catalogue's filter, the report).
+// without catalogue sizes, for the pages that show none (the agreement
+// list, the catalogue's filter, the report).
 func (s *Service) AgreementSummaries(ctx context.Context, a *auth.Actor) ([]Agreement, error) {
 	return s.agreements(ctx, a, false)
 }

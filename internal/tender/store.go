@@ -120,13 +120,18 @@ func (Store) Tender(ctx context.Context, q db.Querier, id string) (Tender, error
 	return t, crows.Err()
 }
 
-// Tenders lists tenders; public lists only published and later stages.
-func (Store) Tenders(ctx context.Context, q db.Querier, publicOnly bool) ([]Tender, error) {
-	where := "1 = 1"
+// listing is the rest of a tender list's query after FROM tenders: newest
+// deadline first; public lists only published and later stages.
+func listing(publicOnly bool) string {
 	if publicOnly {
-		where = "status <> 'draft'"
+		return " WHERE status <> 'draft' ORDER BY deadline DESC"
 	}
-	rows, err := q.QueryContext(ctx, "SELECT "+tenderColumns+" FROM tenders WHERE "+where+" ORDER BY deadline DESC")
+	return " ORDER BY deadline DESC"
+}
+
+// Tenders lists tenders with every column (see listing).
+func (Store) Tenders(ctx context.Context, q db.Querier, publicOnly bool) ([]Tender, error) {
+	rows, err := q.QueryContext(ctx, "SELECT "+tenderColumns+" FROM tenders"+listing(publicOnly))
 	if err != nil {
 		return nil, err
 	}
@@ -143,15 +148,11 @@ func (Store) Tenders(ctx context.Context, q db.Querier, publicOnly bool) ([]Tend
 }
 
 // TenderList lists tenders for the list page with only what it shows
-// (reference, title, deadline, status), newest deadline first; public lists
-// only published and later stages. Scanning every column, descriptions and
-// four timestamps a row, was a fifth of the office list's time.
+// (reference, title, deadline, status; see listing). Scanning every column,
+// descriptions and four timestamps a row, was a fifth of the office list's
+// time.
 func (Store) TenderList(ctx context.Context, q db.Querier, publicOnly bool) ([]Tender, error) {
-	where := "1 = 1"
-	if publicOnly {
-		where = "status <> 'draft'"
-	}
-	rows, err := q.QueryContext(ctx, "SELECT id, reference, title, status, deadline FROM tenders WHERE "+where+" ORDER BY deadline DESC")
+	rows, err := q.QueryContext(ctx, "SELECT id, reference, title, status, deadline FROM tenders"+listing(publicOnly))
 	if err != nil {
 		return nil, err
 	}
